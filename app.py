@@ -1,0 +1,22 @@
+"""CNN Dojo: page config, the language switch, and navigation over the lesson / lab / training pages."""
+import streamlit as st
+
+from core import i18n
+from core.ui import LANG_KEY, PAGES, lang, tr
+
+st.set_page_config(page_title="CNN Dojo", page_icon="🥋", layout="wide")
+
+st.sidebar.radio(
+    "🌐 Language / 言語",
+    options=list(i18n.LANGUAGES),
+    format_func=i18n.LANGUAGES.get,
+    key=LANG_KEY,
+    horizontal=True,
+)
+
+sections: dict[str, list] = {}
+for page in PAGES:
+    sections.setdefault(tr(f"nav.section_{page.section}"), []).append(
+        st.Page(page.path, title=tr(f"nav.{page.key}"), icon=page.icon, default=page.section == "start")
+    )
+st.navigation(sections, position="top").run()

@@ -1,0 +1,89 @@
+"""The little Streamlit glue every page shares: language, page list, MNIST, lesson links.
+
+This is the only module under core/ that imports Streamlit.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from core import data, i18n
+
+LANG_KEY = "lang"
+
+
+def lang() -> str:
+    """The language chosen in the sidebar (Japanese until someone switches)."""
+    return st.session_state.get(LANG_KEY, i18n.DEFAULT_LANGUAGE)
+
+
+def tr(key: str, /, **values) -> str:
+    """Text of ``key`` in the current language."""
+    return i18n.t(key, lang(), **values)
+
+
+def tr_list(key: str) -> list:
+    """List-valued text of ``key`` in the current language."""
+    return i18n.t_list(key, lang())
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the dashboard: its script, its title key in locales/*/nav.toml, its icon."""
+
+    path: str
+    key: str
+    icon: str
+    section: str
+
+
+PAGES = (
+    PageSpec("pages/home.py", "home", "🏠", "start"),
+    PageSpec("pages/lesson_0_mnist.py", "lesson_0", "🔢", "lessons"),
+    PageSpec("pages/lesson_1_regression.py", "lesson_1", "📈", "lessons"),
+    PageSpec("pages/lesson_2_perceptron.py", "lesson_2", "⚡", "lessons"),
+    PageSpec("pages/lesson_3_maru_batsu.py", "lesson_3", "⭕", "lessons"),
+    PageSpec("pages/lesson_4_convolution.py", "lesson_4", "🔍", "lessons"),
+    PageSpec("pages/lesson_5_pooling.py", "lesson_5", "🧱", "lessons"),
+    PageSpec("pages/lesson_6_softmax.py", "lesson_6", "📊", "lessons"),
+    PageSpec("pages/lesson_7_gradient_descent.py", "lesson_7", "⛰️", "lessons"),
+    PageSpec("pages/cnn_lab.py", "cnn_lab", "✏️", "lab"),
+    PageSpec("pages/inside_network.py", "inside_network", "🧠", "lab"),
+    PageSpec("pages/test_explorer.py", "test_explorer", "🗂️", "lab"),
+    PageSpec("pages/training_studio.py", "training_studio", "🏋️", "training"),
+)
+LESSONS = tuple(page for page in PAGES if page.section == "lessons")
+
+
+def lesson_links(path: str) -> None:
+    """Previous / next lesson links at the foot of a lesson page."""
+    index = [page.path for page in LESSONS].index(path)
+    left, right = st.columns(2)
+    if index > 0:
+        before = LESSONS[index - 1]
+        left.page_link(before.path, label="← " + tr(f"nav.{before.key}"), icon=before.icon)
+    if index + 1 < len(LESSONS):
+        after = LESSONS[index + 1]
+        right.page_link(after.path, label=tr(f"nav.{after.key}") + " →", icon=after.icon)
+
+
+def try_this(key: str) -> None:
+    """The lesson's closing "try this" prompts for the class (a list in the lesson's TOML)."""
+    st.subheader(tr("common.try_this"))
+    st.markdown("\n".join(f"- {prompt}" for prompt in tr_list(key)))
+
+
+@st.cache_resource(show_spinner=False)
+def _cached_mnist() -> data.Mnist:
+    return data.load_mnist()
+
+
+def mnist_or_stop() -> data.Mnist:
+    """MNIST, loaded once per server; without it, a clear message and the page stops there."""
+    try:
+        return _cached_mnist()
+    except data.MnistError as error:
+        st.error(tr(f"data.{error.key}", **error.values))
+        st.info(tr("data.how_to_fix"))
+        st.stop()

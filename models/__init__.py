@@ -1,0 +1,1 @@
+"""The five seed CNNs of the course documents (see models/zoo.py)."""

@@ -1,0 +1,51 @@
+"""Home: what CNN Dojo is, the lesson map, and the five CNNs of the course at a glance."""
+import pandas as pd
+import streamlit as st
+
+from core.ui import PAGES, tr, tr_list
+from models.zoo import REGISTRY, pretrained_meta
+
+st.title("🥋 CNN Dojo")
+st.markdown(tr("home.intro"))
+
+st.header(tr("home.map_title"))
+for section in ("lessons", "lab", "training"):
+    st.markdown(f"**{tr(f'nav.section_{section}')}**")
+    columns = st.columns(3)
+    pages = [page for page in PAGES if page.section == section]
+    for index, page in enumerate(pages):
+        columns[index % 3].page_link(page.path, label=tr(f"nav.{page.key}"), icon=page.icon)
+
+st.header(tr("home.models_title"))
+st.caption(tr("home.models_caption"))
+rows = []
+for key, entry in REGISTRY.items():
+    meta = pretrained_meta(key)
+    rows.append({
+        tr("home.col_key"): key,
+        tr("home.col_document"): entry.doc,
+        tr("home.col_name"): tr(f"models.{key}.name"),
+        tr("home.col_layers"): " → ".join(row["kind"] for row in meta["layers"]) if meta else "—",
+        tr("home.col_parameters"): meta["parameters"] if meta else None,
+        tr("home.col_accuracy"): meta["test_accuracy"] * 100 if meta else None,
+        tr("home.col_seconds"): meta["seconds_per_epoch"] if meta else None,
+    })
+st.dataframe(
+    pd.DataFrame(rows),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        tr("home.col_parameters"): st.column_config.NumberColumn(format="localized"),
+        tr("home.col_accuracy"): st.column_config.NumberColumn(format="%.2f %%"),
+        tr("home.col_seconds"): st.column_config.NumberColumn(format="%.0f s"),
+    },
+)
+for key in REGISTRY:
+    if pretrained_meta(key) is None:
+        st.warning(tr("home.no_weights", key=key))
+
+with st.expander(tr("home.corrections_title")):
+    st.markdown("\n".join(f"- **{tr(f'models.{key}.name')}** ({REGISTRY[key].doc}): {tr(f'models.{key}.note')}" for key in REGISTRY))
+
+st.header(tr("home.howto_title"))
+st.markdown("\n".join(f"1. {step}" for step in tr_list("home.howto")))
