@@ -1,0 +1,36 @@
+"""Home page and router under AppTest: both languages, the model table, missing weights."""
+import shutil
+
+from streamlit.testing.v1 import AppTest
+
+from models import zoo
+from tests.conftest import ROOT, open_page
+
+
+def test_router_starts_in_japanese_and_switches_to_english():
+    at = AppTest.from_file(str(ROOT / "app.py")).run(timeout=30)
+    assert not at.exception
+    assert at.radio(key="lang").value == "ja"
+    assert any("レッスンの地図" in h.value for h in at.header)
+    at.radio(key="lang").set_value("en").run(timeout=30)
+    assert not at.exception
+    assert any("Lesson map" in h.value for h in at.header)
+
+
+def test_home_model_table_lists_the_five_cnns():
+    at = open_page("pages/home.py", "en")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table["Key"].tolist() == list(zoo.REGISTRY)
+    assert table["Document"].tolist() == ["000", "001", "002", "003", "004"]
+
+
+def test_home_warns_about_missing_weights_and_still_renders(tmp_path, monkeypatch):
+    for path in zoo.PRETRAINED_DIR.glob("*.json"):
+        if path.stem != "qiita_cnn":
+            shutil.copy(path, tmp_path)
+    monkeypatch.setattr(zoo, "PRETRAINED_DIR", tmp_path)
+    at = open_page("pages/home.py", "en")
+    assert not at.exception
+    assert [w.value for w in at.warning if "qiita_cnn" in w.value]
+    assert len(at.dataframe[0].value) == 5
