@@ -1,6 +1,201 @@
-"""Page under construction (being written now)."""
+"""Inside the network: one digit through every layer — feature maps, filters, dense units, one pixel's sum, why."""
+import numpy as np
 import streamlit as st
 
-from core.ui import tr
+from core import charts_lab_inside as charts
+from core import explain, lab_models
+from core.ui import mnist_or_stop, tr
+from models.zoo import REGISTRY
 
-st.title(tr("nav.inside_network"))
+T = "inside_network."
+st.title("🧠 " + tr(T + "title"))
+st.caption(tr(T + "intro"))
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def pretrained_model(key: str, stamp: float):
+    """The shipped model of ``key`` (``stamp`` = file time, so new weights are picked up)."""
+    from core.inference import load_pretrained
+
+    return load_pretrained(key)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def why_map(_model, model_token: str, image: np.ndarray, target: int, method: str) -> np.ndarray:
+    if method == "occlusion":
+        return explain.occlusion_map(_model, image, target)
+    return explain.gradient_x_input(_model, image, target)
+
+
+def option_label(option: str) -> str:
+    if lab_models.is_trained(option):
+        return "🏋️ " + option[len(lab_models.TRAINED):]
+    name = f"{tr(f'models.{option}.name')} ({REGISTRY[option].doc})"
+    return name if lab_models.weights_stamp(option) else name + " — " + tr(T + "not_ready")
+
+
+def choose_model():
+    """Model select box → (Keras model, cache token); a clear message and stop when it is not there."""
+    trained = st.session_state.get("trained_models", {}) or {}
+    choices = lab_models.options(trained)
+    labels = {option: option_label(option) for option in choices}  # built now: AppTest formats later
+    option = st.selectbox(tr(T + "model"), choices, index=lab_models.default_index(choices),
+                          format_func=labels.get, key="inside_model")
+    if lab_models.is_trained(option):
+        model = trained[option[len(lab_models.TRAINED):]]["model"]
+        return model, f"{option}:{id(model)}"
+    stamp = lab_models.weights_stamp(option)
+    if stamp is None:
+        st.warning(tr(T + "unavailable", name=option_label(option)))
+        st.stop()
+    from core.inference import ModelUnavailable
+
+    try:
+        with st.spinner(tr("common.loading_tensorflow")):
+            return pretrained_model(option, stamp), f"{option}:{stamp}"
+    except ModelUnavailable as error:
+        st.error(tr(T + "damaged", name=option, detail=error.detail))
+        st.stop()
+
+
+def choose_input() -> tuple[np.ndarray, int | None, str]:
+    """The student's last drawing or a chosen MNIST test image → (image, true label or None, title)."""
+    drawing = st.session_state.get("last_digit")
+    if drawing is not None and np.shape(drawing) != (28, 28):
+        st.warning(tr(T + "bad_drawing"))
+        drawing = None
+    sources = (["drawing"] if drawing is not None else []) + ["test"]
+    labels = {s: tr(T + f"source_{s}") for s in sources}
+    source = st.radio(tr(T + "source"), sources, format_func=labels.get, horizontal=True, key="inside_source")
+    if source == "drawing":
+        return np.asarray(drawing, dtype=np.float32), None, tr(T + "drawing_title")
+    if drawing is None:
+        st.info(tr(T + "no_drawing"))
+        st.page_link("pages/cnn_lab.py", label=tr("nav.cnn_lab"), icon="✏️")
+    mnist = mnist_or_stop()
+
+    def roll():
+        st.session_state["inside_index"] = int(np.random.default_rng().integers(len(mnist.x_test)))
+
+    left, right = st.columns([3, 1], vertical_alignment="bottom")
+    index = left.number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, 0, key="inside_index")
+    right.button("🎲 " + tr(T + "random"), on_click=roll, key="inside_random")
+    image = mnist.x_test[index].astype(np.float32) / 255.0
+    label = int(mnist.y_test[index])
+    return image, label, tr(T + "test_title", index=index, label=label)
+
+
+top = st.columns(2)
+with top[0]:
+    model, token = choose_model()
+with top[1]:
+    image, true_label, input_title = choose_input()
+
+outputs = explain.layer_outputs(model, image)
+probabilities = outputs[model.layers[-1].name]
+answer = int(probabilities.argmax())
+
+left, right = st.columns([1, 2])
+left.plotly_chart(charts.digit_figure(image, input_title, height=330), key="inside_input")
+with right:
+    st.markdown("### " + tr(T + "answer", digit=answer, confidence=f"{probabilities[answer]:.1%}"))
+    if true_label is not None:
+        st.markdown(tr(T + ("true_ok" if true_label == answer else "true_wrong"), label=true_label))
+    st.plotly_chart(charts.probability_figure(probabilities, "", tr(T + "probability"), true_label),
+                    key="inside_probabilities")
+
+tab_maps, tab_dense, tab_pixel, tab_why = st.tabs(
+    [tr(T + "tab_maps"), tr(T + "tab_dense"), tr(T + "tab_pixel"), tr(T + "tab_why")])
+
+with tab_maps:
+    st.markdown(tr(T + "maps_intro"))
+    shown = st.select_slider(tr(T + "maps_shown"), [4, 8, 16, 32, 64], value=16, key="inside_maps_shown")
+    for name in explain.feature_layer_names(model):
+        maps = outputs[name]  # (h, w, channels)
+        h, w, channels = maps.shape
+        count = min(shown, channels)
+        st.markdown(tr(T + "layer_heading", name=name, kind=explain.layer_kind(model, name),
+                       h=h, w=w, c=channels, shown=count))
+        st.plotly_chart(charts.map_grid(np.moveaxis(maps[:, :, :count], -1, 0), [f"#{k}" for k in range(count)],
+                                        columns=8, colorbar_title=tr(T + "activation")), key=f"inside_maps_{name}")
+
+with tab_dense:
+    kernels, biases = explain.first_layer_filters(model)
+    first = explain.conv_layer_names(model)[0]
+    st.subheader(tr(T + "filters_title", name=first, k=kernels.shape[0], n=kernels.shape[-1]))
+    st.markdown(tr(T + "filters_caption"))
+    st.plotly_chart(charts.map_grid(np.moveaxis(kernels, -1, 0), [f"#{k}" for k in range(kernels.shape[-1])],
+                                    columns=16 if kernels.shape[-1] > 8 else 8, colorscale=charts.DIVERGING,
+                                    zmid=0.0, colorbar_title=tr(T + "weight")), key="inside_filters")
+    dense_names = explain.hidden_dense_names(model)
+    if not dense_names:
+        st.info(tr(T + "no_dense"))
+    for name in dense_names:
+        units = outputs[name]
+        st.subheader(tr(T + "dense_title", name=name, units=len(units)))
+        st.caption(tr(T + "dense_caption", active=int((units > 0).sum()), units=len(units)))
+        st.plotly_chart(charts.bar_figure(units, [str(i) for i in range(len(units))], highlight=int(units.argmax()),
+                                          y_title=tr(T + "activation"), height=260), key=f"inside_dense_{name}")
+
+with tab_pixel:
+    st.markdown(tr(T + "pixel_intro"))
+    conv_names = explain.conv_layer_names(model)
+    cols = st.columns(4)
+    layer = cols[0].selectbox(tr(T + "pixel_layer"), conv_names, key="inside_pixel_layer")
+    maps = outputs[layer]
+    channel = cols[1].number_input(tr(T + "pixel_map", n=maps.shape[-1]), 0, maps.shape[-1] - 1, 0,
+                                   key=f"inside_pixel_map_{layer}")
+    best_row, best_col = np.unravel_index(int(maps[:, :, channel].argmax()), maps.shape[:2])
+    row = cols[2].slider(tr(T + "pixel_row"), 0, maps.shape[0] - 1, int(best_row), key=f"inside_row_{layer}_{channel}")
+    col = cols[3].slider(tr(T + "pixel_col"), 0, maps.shape[1] - 1, int(best_col), key=f"inside_col_{layer}_{channel}")
+    pixel = explain.explain_pixel(model, outputs, image, layer, channel, row, col)
+    source = explain.layer_input(model, outputs, image, layer)
+    in_channels = source.shape[-1]
+    shown_channel = 0
+    if in_channels > 1:
+        strongest = int(np.abs(pixel.per_channel).argmax())
+        shown_channel = st.number_input(tr(T + "pixel_channel", n=in_channels), 0, in_channels - 1, strongest,
+                                        key=f"inside_pixel_channel_{layer}")
+    k = pixel.kernel.shape[0]
+    box = (pixel.top, pixel.left, k, pixel.kernel.shape[1])
+    source_title = tr(T + "source_image") if in_channels == 1 else tr(
+        T + "source_map", name=explain.previous_layer(model, layer), channel=shown_channel)
+    views = st.columns([1, 1, 2])
+    views[0].plotly_chart(charts.digit_figure(source[:, :, shown_channel], source_title, box=box, height=300,
+                                              colorscale=charts.INK if in_channels == 1 else charts.MAPS),
+                          key="inside_pixel_source")
+    views[1].plotly_chart(charts.digit_figure(maps[:, :, channel], tr(T + "target_map", name=layer, channel=channel),
+                                              box=(row, col, 1, 1), height=300, colorscale=charts.MAPS),
+                          key="inside_pixel_target")
+    views[2].plotly_chart(charts.pixel_sum_figure(
+        pixel.kernel[:, :, shown_channel], pixel.patch[:, :, shown_channel],
+        (tr(T + "kernel_title"), tr(T + "patch_title"), tr(T + "products_title"))), key="inside_pixel_sum")
+    if in_channels > 1:
+        st.plotly_chart(charts.channel_figure(pixel.per_channel, tr(T + "channels_title", n=in_channels),
+                                              tr(T + "channels_axis"), chosen=shown_channel), key="inside_channels")
+    formula = "sum_first" if in_channels == 1 else "sum_deep"
+    st.markdown(tr(T + formula, n=in_channels, k=k, sum=f"{pixel.weighted_sum:.4f}", bias=f"{pixel.bias:+.4f}",
+                   total=f"{pixel.total:.4f}", value=f"{pixel.value:.4f}"))
+    keras_value = float(maps[row, col, channel])
+    ok = abs(keras_value - pixel.value) <= 1e-4 * max(1.0, abs(keras_value))
+    st.markdown(tr(T + ("keras_same" if ok else "keras_differs"), value=f"{keras_value:.4f}"))
+    st.page_link("pages/lesson_4_convolution.py", label=tr(T + "to_lesson"), icon="🔍")
+
+with tab_why:
+    st.markdown(tr(T + "why_intro"))
+    cols = st.columns(2)
+    methods = {m: tr(T + f"method_{m}") for m in ("occlusion", "gradient")}
+    method = cols[0].radio(tr(T + "why_method"), list(methods), horizontal=True,
+                           format_func=methods.get, key="inside_why_method")
+    targets = {None: tr(T + "target_answer", digit=answer)} | {d: str(d) for d in range(10)}
+    target = cols[1].selectbox(tr(T + "why_target"), list(targets), format_func=targets.get,
+                               key="inside_why_target")
+    target = answer if target is None else int(target)
+    attribution = why_map(model, token, image, target, method)
+    left, right = st.columns([3, 2])
+    left.plotly_chart(charts.attribution_figure(image, attribution, tr(T + "why_title", digit=target),
+                                                tr(T + "why_colorbar")), key="inside_why")
+    right.markdown(tr(T + f"why_{method}", digit=target))
+    right.markdown(tr(T + "why_colours", digit=target))
+    if not np.abs(attribution).max() > 0:
+        right.info(tr(T + "why_blank"))
