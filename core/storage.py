@@ -31,9 +31,8 @@ def versions() -> dict[str, str]:
 
 def without_optimizer(model):
     """An uncompiled copy with the same weights, so the saved file carries no optimizer state."""
-    import keras
-
-    clone = keras.models.clone_model(model)
+    # keras.models.clone_model keeps the compile state (and so the optimizer) in Keras 3.
+    clone = type(model).from_config(model.get_config())
     clone.set_weights(model.get_weights())
     return clone
 

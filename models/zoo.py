@@ -151,7 +151,7 @@ REGISTRY: dict[str, SeedModel] = {
         ),
         SeedModel(
             "three_conv", "003", "seeds/003 (Branu tech blog)", three_conv,
-            TrainDefaults("adam", 0.001, 1000, 10, "test"),
+            TrainDefaults("adam", 0.001, 1000, 10, "test", pretrain_epochs=20),
             dropout=(0.5, 0.25), target_accuracy=0.993,
         ),
         SeedModel(
