@@ -1,6 +1,188 @@
-"""Page under construction (being written now)."""
+"""CNN lab: draw a digit (or upload a picture), see the 28×28 the network gets, read its answer.
+
+Document 004 ends with digits drawn by mouse; 001 warns that a digit shrunk whole, off-centre or
+oddly sized, is misread. Beside the MNIST-way preparation the page shows that naive way.
+"""
+import numpy as np
 import streamlit as st
+from streamlit_drawable_canvas import st_canvas
 
+from core import charts_lab, inference, preprocess
 from core.ui import tr
+from models.zoo import PRETRAINED_DIR, REGISTRY, pretrained_meta
 
-st.title(tr("nav.cnn_lab"))
+CANVAS_KEY = "lab_canvas"  # + "_<n>"; the clear button moves on to the next n
+TRAINED = "trained:"
+UPLOAD_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp"]
+
+
+@st.cache_resource(show_spinner=False, max_entries=20)
+def shipped_model(key: str, stamp: float | None):
+    """(model, None) or (None, why): cached per weights file version, failures included."""
+    try:
+        return inference.load_pretrained(key), None
+    except inference.ModelUnavailable as error:
+        return None, error.detail
+
+
+def weights_stamp(key: str) -> float | None:
+    path = PRETRAINED_DIR / f"{key}.keras"
+    return path.stat().st_mtime if path.is_file() else None
+
+
+def model_of(option: str, trained: dict):
+    """(model, why unavailable) of a picker option: a registry key or "trained:<label>"."""
+    if option.startswith(TRAINED):
+        return trained[option[len(TRAINED):]]["model"], None
+    return shipped_model(option, weights_stamp(option))
+
+
+def option_name(option: str) -> str:
+    if option.startswith(TRAINED):
+        return tr("cnn_lab.trained_prefix") + option[len(TRAINED):]
+    return tr(f"models.{option}.name")
+
+
+def option_facts(option: str, trained: dict, model) -> dict:
+    """Document, parameters and test accuracy of a picker option, for the side-by-side table."""
+    if option.startswith(TRAINED):
+        entry = trained[option[len(TRAINED):]]
+        return {"doc": REGISTRY[entry["key"]].doc if entry.get("key") in REGISTRY else "",
+                "parameters": model.count_params(), "accuracy": entry.get("test_accuracy")}
+    meta = pretrained_meta(option) or {}
+    return {"doc": REGISTRY[option].doc, "parameters": meta.get("parameters") or model.count_params(),
+            "accuracy": meta.get("test_accuracy")}
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def prepared_upload(data: bytes):
+    """(28×28, None) or (None, (i18n key, values)) for an uploaded file's bytes."""
+    try:
+        return preprocess.image_to_mnist(data), None
+    except preprocess.ImageError as error:
+        return None, (error.key, error.values)
+
+
+def clear_canvas() -> None:
+    st.session_state["lab_canvas_n"] = st.session_state.get("lab_canvas_n", 0) + 1
+
+
+st.title(tr("cnn_lab.title"))
+st.caption(tr("cnn_lab.intro"))
+trained = st.session_state.get("trained_models") or {}
+options = list(REGISTRY) + [TRAINED + label for label in trained]
+with st.spinner(tr("cnn_lab.loading")):
+    status = {option: model_of(option, trained) for option in options}
+
+
+def picker_label(option: str) -> str:
+    return option_name(option) + ("" if status[option][0] is not None else tr("cnn_lab.unavailable_suffix"))
+
+
+usable = [option for option in options if status[option][0] is not None]
+default = "colab_cnn" if "colab_cnn" in usable else (usable or options)[0]
+choice = st.selectbox(tr("cnn_lab.model_label"), options, index=options.index(default),
+                      format_func=picker_label, key="lab_model")
+model, why = status[choice]
+if model is None:
+    st.error(tr("cnn_lab.model_unavailable", name=option_name(choice), detail=why))
+
+draw_col, seen_col, answer_col = st.columns([1.05, 1, 1.15], gap="medium")
+with draw_col:
+    st.subheader(tr("cnn_lab.draw_title"))
+    pen = st.slider(tr("cnn_lab.stroke_width"), 5, 40, 20, key="lab_pen")
+    canvas = st_canvas(
+        stroke_width=pen, stroke_color="#ffffff", background_color="#000000",
+        width=280, height=280, drawing_mode="freedraw", return_image_data=True,
+        key=f"{CANVAS_KEY}_{st.session_state.get('lab_canvas_n', 0)}",
+    )
+    st.button(tr("cnn_lab.clear"), on_click=clear_canvas, key="lab_clear")
+    st.caption(tr("cnn_lab.canvas_help"))
+
+strokes = len((canvas.json_data or {}).get("objects", []))
+digit = None
+if canvas.image_data is not None:
+    try:
+        digit = preprocess.canvas_to_mnist(canvas.image_data)
+    except preprocess.EmptyDrawingError:
+        digit = None
+
+if digit is None:
+    seen_col.info(tr("cnn_lab.draw_hint"))
+else:
+    st.session_state["last_digit"] = digit
+    naive = preprocess.naive_resize(canvas.image_data)
+    with seen_col:
+        st.subheader(tr("cnn_lab.prepared_title"))
+        with st.container(key="lab_prepared"):
+            st.image(charts_lab.enlarge(digit), width=168)
+        st.caption(tr("cnn_lab.prepared_caption"))
+        if st.toggle(tr("cnn_lab.show_pixels"), key="lab_pixels"):
+            st.dataframe(charts_lab.shade_pixels(charts_lab.pixel_table(digit)), height=300)
+    if model is not None:
+        proba, ms = inference.timed_proba(model, digit, repeats=1)
+        read = charts_lab.answer(proba)
+        with answer_col:
+            st.subheader(tr("cnn_lab.answer_title"))
+            with st.container(key="lab_answer"):
+                st.metric(tr("cnn_lab.answer_label"), str(read.digit),
+                          help=tr("cnn_lab.confidence", p=f"{read.confidence * 100:.1f}"))
+                st.markdown(tr("cnn_lab.confidence", p=f"{read.confidence * 100:.1f}"))
+                st.caption(tr("cnn_lab.strokes", n=strokes, ms=f"{ms:.1f}"))
+            if not read.sure:
+                st.warning(tr("cnn_lab.unsure", digit=read.digit, p=f"{read.confidence * 100:.0f}",
+                              other=read.runner_up, q=f"{read.runner_up_confidence * 100:.0f}"))
+            st.plotly_chart(charts_lab.probability_bars(proba, tr("cnn_lab.bars_title")),
+                            config={"displayModeBar": False}, key="lab_bars")
+        with seen_col.container(border=True, key="lab_naive"):
+            st.markdown(f"**{tr('cnn_lab.naive_title')}**")
+            naive_read = charts_lab.answer(inference.predict_proba(model, naive[np.newaxis])[0])
+            st.image(charts_lab.enlarge(naive, 3), width=84)
+            st.markdown(tr("cnn_lab.naive_answer", digit=naive_read.digit,
+                           confidence=f"{naive_read.confidence * 100:.0f}"))
+            same = naive_read.digit == read.digit
+            st.caption(tr("cnn_lab.naive_agrees" if same else "cnn_lab.naive_differs"))
+
+st.header(tr("cnn_lab.compare_title"))
+if digit is None:
+    st.info(tr("cnn_lab.compare_hint"))
+else:
+    results = []
+    for option in options:
+        each, each_why = status[option]
+        if each is None:
+            results.append({"name": picker_label(option), "doc": REGISTRY[option].doc, "proba": None})
+            continue
+        proba, ms = inference.timed_proba(each, digit, repeats=2)
+        results.append({"name": option_name(option), "proba": proba, "ms": ms,
+                        **option_facts(option, trained, each)})
+    names = ("name", "doc", "answer", "confidence", "parameters", "accuracy", "ms")
+    labels = {name: tr(f"cnn_lab.col_{name}") for name in names}
+    st.dataframe(
+        charts_lab.side_by_side_rows(results, labels), hide_index=True, key="lab_compare",
+        column_config={
+            labels["confidence"]: st.column_config.ProgressColumn(format="%.1f %%", min_value=0, max_value=100),
+            labels["parameters"]: st.column_config.NumberColumn(format="localized"),
+            labels["accuracy"]: st.column_config.NumberColumn(format="%.2f %%"),
+            labels["ms"]: st.column_config.NumberColumn(format="%.2f"),
+        },
+    )
+    st.caption(tr("cnn_lab.compare_caption"))
+
+st.header(tr("cnn_lab.upload_title"))
+upload = st.file_uploader(tr("cnn_lab.upload_label"), type=UPLOAD_TYPES, help=tr("cnn_lab.upload_help"),
+                          key="lab_upload")
+if upload is not None:
+    data = upload.getvalue()
+    image, error = prepared_upload(data)
+    if error is not None:
+        st.error(tr(f"cnn_lab.upload_error.{error[0]}", **error[1]))
+    else:
+        original_col, prepared_col, read_col = st.columns(3)
+        original_col.image(charts_lab.thumbnail(data), caption=tr("cnn_lab.upload_original"))
+        prepared_col.image(charts_lab.enlarge(image, 5), caption=tr("cnn_lab.upload_prepared"))
+        if model is not None:
+            read = charts_lab.answer(inference.predict_proba(model, image[np.newaxis])[0])
+            with read_col.container(key="lab_upload_answer"):
+                st.markdown(tr("cnn_lab.upload_answer", digit=read.digit,
+                               confidence=f"{read.confidence * 100:.0f}"))
