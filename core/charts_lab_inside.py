@@ -9,7 +9,6 @@ import math
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 FONT = dict(size=16)
 DIVERGING = "RdBu_r"  # blue = negative, white = 0, red = positive
@@ -88,9 +87,11 @@ def map_grid(maps: np.ndarray, titles: list[str], columns: int = 8, colorscale=M
         hoverongaps=False, hovertemplate=hover + "<extra></extra>",
         colorbar=dict(title=dict(text=colorbar_title), thickness=14),
     ))
-    for k, text in enumerate(titles[:n]):
-        fig.add_annotation(x=(k % columns) * (w + gap) + (w - 1) / 2, y=(k // columns) * (h + band) + band - 0.5,
-                           text=text, showarrow=False, yanchor="bottom", font=dict(size=title_size))
+    fig.layout.annotations = [
+        dict(x=(k % columns) * (w + gap) + (w - 1) / 2, y=(k // columns) * (h + band) + band - 0.5,
+             text=text, showarrow=False, yanchor="bottom", font=dict(size=title_size))
+        for k, text in enumerate(titles[:n])
+    ]
     _square_pixels(fig)
     rows_px = WIDTH * z.shape[0] / z.shape[1]
     fig.update_layout(title=dict(text=title, font=FONT), font=FONT, plot_bgcolor="white",
@@ -133,7 +134,6 @@ def pixel_sum_figure(kernel: np.ndarray, patch: np.ndarray, titles: tuple[str, s
     kernel = np.asarray(kernel, dtype=float)
     patch = np.asarray(patch, dtype=float)
     products = kernel * patch
-    fig = make_subplots(rows=1, cols=3, subplot_titles=titles, horizontal_spacing=0.06)
     weight_reach = float(np.abs(kernel).max()) or 1.0
     product_reach = float(np.abs(products).max()) or 1.0
     size = 13 if kernel.shape[0] > 3 else 16
@@ -142,18 +142,24 @@ def pixel_sum_figure(kernel: np.ndarray, patch: np.ndarray, titles: tuple[str, s
         (patch, "Greys", 0.0, max(1.0, float(patch.max()))),
         (products, DIVERGING, -product_reach, product_reach),
     )
-    for col, (values, scale, zmin, zmax) in enumerate(grids, start=1):
-        fig.add_trace(go.Heatmap(
+    traces, layout, annotations = [], {}, []
+    for i, (values, scale, zmin, zmax) in enumerate(grids):
+        suffix = "" if i == 0 else str(i + 1)
+        traces.append(go.Heatmap(
             z=values, colorscale=scale, zmin=zmin, zmax=zmax, showscale=False,
-            text=np.vectorize(lambda v: f"{v:.2f}")(values), texttemplate="%{text}",
+            text=[[f"{v:.2f}" for v in row] for row in values], texttemplate="%{text}",
             textfont=dict(size=size), hovertemplate="%{z:.4f}<extra></extra>",
-            xgap=2, ygap=2,
-        ), row=1, col=col)
-        suffix = "" if col == 1 else str(col)
-        _square_pixels(fig, f"xaxis{suffix}", f"yaxis{suffix}")
-    fig.update_annotations(font=FONT)
-    fig.update_layout(height=340, font=FONT, margin=dict(l=5, r=5, t=50, b=5), plot_bgcolor="white")
-    return fig
+            xgap=2, ygap=2, xaxis=f"x{suffix}", yaxis=f"y{suffix}",
+        ))
+        domain = [i / 3 + 0.02, (i + 1) / 3 - 0.02]
+        layout[f"xaxis{suffix}"] = dict(domain=domain, visible=False, constrain="domain")
+        layout[f"yaxis{suffix}"] = dict(visible=False, autorange="reversed", scaleanchor=f"x{suffix}",
+                                        constrain="domain")
+        annotations.append(dict(x=sum(domain) / 2, y=1.0, xref="paper", yref="paper", yanchor="bottom",
+                                text=titles[i], showarrow=False, font=FONT))
+    return go.Figure(traces, layout=dict(
+        **layout, annotations=annotations, height=340, font=FONT, plot_bgcolor="white",
+        margin=dict(l=5, r=5, t=50, b=5)))
 
 
 def channel_figure(per_channel: np.ndarray, title: str, x_title: str, chosen: int | None = None) -> go.Figure:

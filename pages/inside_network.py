@@ -46,7 +46,7 @@ def choose_model():
         return model, f"{option}:{id(model)}"
     stamp = lab_models.weights_stamp(option)
     if stamp is None:
-        st.warning(tr(T + "unavailable", name=option_label(option)))
+        st.warning(tr(T + "unavailable", name=tr(f"models.{option}.name")))
         st.stop()
     from core.inference import ModelUnavailable
 

@@ -1,6 +1,130 @@
-"""Page under construction (being written now)."""
+"""Explore the test set: a random test image (000), the misclassified gallery (002), the confusion matrix."""
+import numpy as np
 import streamlit as st
 
-from core.ui import tr
+from core import charts_lab_inside as charts
+from core import explain, lab_models
+from core.ui import mnist_or_stop, tr
+from models.zoo import REGISTRY
 
-st.title(tr("nav.test_explorer"))
+T = "test_explorer."
+st.title("🗂️ " + tr(T + "title"))
+st.caption(tr(T + "intro"))
+mnist = mnist_or_stop()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def pretrained_model(key: str, stamp: float):
+    """The shipped model of ``key`` (``stamp`` = file time, so new weights are picked up)."""
+    from core.inference import load_pretrained
+
+    return load_pretrained(key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def test_probabilities(_model, model_token: str) -> np.ndarray:
+    """(10000, 10) probabilities of the whole MNIST test set, once per model."""
+    return explain.predict_all(_model, mnist.x_test)
+
+
+def option_label(option: str) -> str:
+    if lab_models.is_trained(option):
+        return "🏋️ " + option[len(lab_models.TRAINED):]
+    name = f"{tr(f'models.{option}.name')} ({REGISTRY[option].doc})"
+    return name if lab_models.weights_stamp(option) else name + " — " + tr(T + "not_ready")
+
+
+def choose_model(trained: dict):
+    """Model select box → (option, Keras model, cache token); a clear message and stop when it is not there."""
+    choices = lab_models.options(trained)
+    labels = {option: option_label(option) for option in choices}  # built now: AppTest formats later
+    option = st.selectbox(tr(T + "model"), choices, index=lab_models.default_index(choices),
+                          format_func=labels.get, key="explorer_model")
+    if lab_models.is_trained(option):
+        model = trained[option[len(lab_models.TRAINED):]]["model"]
+        return option, model, f"{option}:{id(model)}"
+    stamp = lab_models.weights_stamp(option)
+    if stamp is None:
+        st.warning(tr(T + "unavailable", name=tr(f"models.{option}.name")))
+        st.stop()
+    from core.inference import ModelUnavailable
+
+    try:
+        with st.spinner(tr("common.loading_tensorflow")):
+            return option, pretrained_model(option, stamp), f"{option}:{stamp}"
+    except ModelUnavailable as error:
+        st.error(tr(T + "damaged", name=option, detail=error.detail))
+        st.stop()
+
+
+def reroll(key: str, high: int) -> None:
+    st.session_state[key] = int(np.random.default_rng().integers(high))
+
+
+trained = st.session_state.get("trained_models", {}) or {}
+option, model, token = choose_model(trained)
+with st.spinner(tr(T + "computing", n=len(mnist.x_test))):
+    probabilities = test_probabilities(model, token)
+predicted = probabilities.argmax(axis=1)
+truth = mnist.y_test
+matrix = explain.confusion_matrix(truth, predicted)
+wrong = explain.misclassified_indices(truth, predicted)
+accuracy = float(np.trace(matrix)) / len(truth)
+recorded = lab_models.recorded_accuracy(option, trained)
+
+cols = st.columns(3)
+cols[0].metric(tr(T + "accuracy_here"), f"{accuracy:.2%}",
+               delta=None if recorded is None else f"{(accuracy - recorded) * 100:+.2f} pt", delta_color="off")
+cols[1].metric(tr(T + "accuracy_recorded"), "—" if recorded is None else f"{recorded:.2%}")
+cols[2].metric(tr(T + "wrong_count"), f"{len(wrong)} / {len(truth)}")
+if recorded is not None:
+    same = abs(accuracy - recorded) < 0.0005
+    (st.success if same else st.warning)(tr(T + ("same_accuracy" if same else "different_accuracy")))
+
+# --- 000: one random test image and the model's answer
+st.header(tr(T + "random_header"))
+st.caption(tr(T + "random_caption"))
+if "explorer_random_index" not in st.session_state:
+    reroll("explorer_random_index", len(truth))
+index = st.session_state["explorer_random_index"]
+st.button("🎲 " + tr(T + "another"), on_click=reroll, args=("explorer_random_index", len(truth)),
+          key="explorer_another")
+left, right = st.columns([1, 2])
+left.plotly_chart(charts.digit_figure(mnist.x_test[index] / 255.0, tr(T + "image_title", index=index), height=320),
+                  key="explorer_random_image")
+with right:
+    verdict = "verdict_ok" if predicted[index] == truth[index] else "verdict_wrong"
+    st.markdown("### " + tr(T + verdict, true=int(truth[index]), pred=int(predicted[index])))
+    st.plotly_chart(charts.probability_figure(probabilities[index], "", tr(T + "probability"), int(truth[index])),
+                    key="explorer_random_probabilities")
+
+# --- 002: the misclassified gallery
+st.header(tr(T + "wrong_header"))
+st.caption(tr(T + "wrong_caption", n=len(wrong)))
+if len(wrong):
+    cols = st.columns([3, 1], vertical_alignment="bottom")
+    count = cols[0].slider(tr(T + "how_many"), 1, min(40, len(wrong)), min(10, len(wrong)), key="explorer_count")
+    cols[1].button("🔀 " + tr(T + "reshuffle"), on_click=reroll, args=("explorer_seed", 2**31), key="explorer_shuffle")
+    rng = np.random.default_rng(st.session_state.get("explorer_seed", 0))
+    chosen = np.sort(rng.choice(wrong, size=count, replace=False))
+    captions = [tr(T + "gallery_caption", pred=int(predicted[i]), true=int(truth[i])) for i in chosen]
+    st.plotly_chart(charts.gallery_figure(mnist.x_test[chosen], captions, columns=10), key="explorer_gallery")
+    st.caption(tr(T + "gallery_indices", indices=", ".join(f"#{i}" for i in chosen)))
+
+# --- the confusion matrix and one cell's images
+st.header(tr(T + "matrix_header"))
+st.caption(tr(T + "matrix_caption"))
+worst_true, worst_pred = explain.worst_cell(matrix)
+left, right = st.columns([3, 2])
+with right:
+    cell_true = st.selectbox(tr(T + "cell_true"), list(range(10)), index=worst_true, key=f"explorer_true_{option}")
+    cell_pred = st.selectbox(tr(T + "cell_pred"), list(range(10)), index=worst_pred, key=f"explorer_pred_{option}")
+    limit = st.slider(tr(T + "cell_limit"), 1, 60, 20, key="explorer_cell_limit")
+    cell = explain.cell_indices(truth, predicted, cell_true, cell_pred)
+    st.markdown(tr(T + "cell_count", n=len(cell), true=cell_true, pred=cell_pred, shown=min(limit, len(cell))))
+    if len(cell):
+        shown = cell[:limit]
+        st.plotly_chart(charts.gallery_figure(mnist.x_test[shown], [f"#{i}" for i in shown], columns=5),
+                        key="explorer_cell_gallery")
+left.plotly_chart(charts.confusion_figure(matrix, tr(T + "axis_pred"), tr(T + "axis_true"),
+                                          mark=(cell_true, cell_pred)), key="explorer_matrix")
