@@ -227,14 +227,19 @@ class TrainResult:
     test_seconds: float = 0.0  # time of the final test evaluation
 
 
+def subset_rows(config: TrainConfig, available: int = TRAIN_IMAGES) -> tuple[np.ndarray, np.ndarray]:
+    """(training rows, validation rows): a seeded random draw of ``train_size`` rows, then split."""
+    n_fit, _ = config.split_sizes()
+    order = np.random.default_rng(config.seed).permutation(available)[: config.train_size]
+    return np.sort(order[:n_fit]), np.sort(order[n_fit:])
+
+
 def split_data(config: TrainConfig, mnist) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """(x_fit (N, 28, 28, 1) float32, y_fit (N, 10), x_val, y_val): a seeded random subset and split."""
-    n_fit, n_val = config.split_sizes()
-    order = np.random.default_rng(config.seed).permutation(len(mnist.x_train))[: config.train_size]
-    fit_rows, val_rows = np.sort(order[:n_fit]), np.sort(order[n_fit:])
+    fit_rows, val_rows = subset_rows(config, len(mnist.x_train))
     x_fit = mnist_data.normalise(mnist.x_train[fit_rows])
     y_fit = mnist_data.one_hot(mnist.y_train[fit_rows])
-    if n_val == 0:
+    if len(val_rows) == 0:
         return x_fit, y_fit, None, None
     return x_fit, y_fit, mnist_data.normalise(mnist.x_train[val_rows]), mnist_data.one_hot(mnist.y_train[val_rows])
 
@@ -264,6 +269,11 @@ def _engine_class():
         def on_epoch_begin(self, epoch, logs=None):
             self.run.epoch = epoch + 1
 
+        def on_train_batch_begin(self, batch, logs=None):
+            control = self.run.control
+            if control is not None and control._pending_lr is not None:
+                self.run.apply_learning_rate(self.model, control.take_learning_rate())
+
         def on_train_batch_end(self, batch, logs=None):
             run = self.run
             run.step += 1
@@ -272,18 +282,15 @@ def _engine_class():
                 run.diverge(batch + 1, logs)
                 self.model.stop_training = True
                 return
-            control = run.control
-            if control is not None:
-                if control._pending_lr is not None:
-                    run.apply_learning_rate(self.model, control.take_learning_rate())
-                if control._stop.is_set():
-                    run.status = "stopped"
-                    self.model.stop_training = True
-                    run.report_batch(batch + 1, logs)
-                    return
             done = batch + 1
-            if done == 1 or done % run.every == 0 or done == run.batches_per_epoch:
+            reported = done == 1 or done % run.every == 0 or done == run.batches_per_epoch
+            if reported:
                 run.report_batch(done, logs)
+            if run.control is not None and run.control._stop.is_set():
+                run.status = "stopped"
+                self.model.stop_training = True
+                if not reported:
+                    run.report_batch(done, logs)
 
         def on_epoch_end(self, epoch, logs=None):
             self.run.end_epoch(self.model, logs or {})
