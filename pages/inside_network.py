@@ -65,6 +65,11 @@ def choose_input() -> tuple[np.ndarray, int | None, str]:
         st.warning(tr(T + "bad_drawing"))
         drawing = None
     sources = (["drawing"] if drawing is not None else []) + ["test"]
+    if drawing is not None:  # a new drawing since the last run: show it
+        stamp = hash(np.asarray(drawing, dtype=np.float32).tobytes())
+        if st.session_state.get("inside_drawing_seen") != stamp:
+            st.session_state["inside_drawing_seen"] = stamp
+            st.session_state["inside_source"] = "drawing"
     labels = {s: tr(T + f"source_{s}") for s in sources}
     source = st.radio(tr(T + "source"), sources, format_func=labels.get, horizontal=True, key="inside_source")
     if source == "drawing":
