@@ -4,6 +4,7 @@ import json
 import math
 import subprocess
 import sys
+import threading
 import zipfile
 
 import numpy as np
@@ -140,6 +141,34 @@ def test_stop_is_honoured_within_one_batch(mnist):
     assert [p.batch for p in reports if p.phase == "batch"][-1] in (3, 4)
     assert result.history["loss"] == []  # the epoch was not completed
     assert result.test_accuracy is not None  # test metrics also after a stop
+
+
+def test_stop_and_learning_rate_from_another_thread(mnist):
+    """The studio's set-up: train() in a worker thread, the UI thread holds the Control."""
+    control, box = training.Control(), {}
+    reported = {1: threading.Event(), 2: threading.Event()}
+    answered = {1: threading.Event(), 2: threading.Event()}
+
+    def on_progress(progress):  # the worker waits at batches 1 and 2 while the UI thread acts
+        if progress.phase == "batch" and progress.batch in reported:
+            reported[progress.batch].set()
+            answered[progress.batch].wait(timeout=30)
+
+    config = small("lenet5", optimizer="sgd", learning_rate=0.05, progress_every=2)
+    model = training.build_model(config)  # built in the calling (UI) thread
+    worker = threading.Thread(target=lambda: box.update(result=training.train(config, mnist, on_progress, control, model)))
+    worker.start()
+    assert reported[1].wait(timeout=60)
+    control.set_learning_rate(0.123)
+    answered[1].set()
+    assert reported[2].wait(timeout=60)
+    control.request_stop()
+    answered[2].set()
+    worker.join(timeout=60)
+    result = box["result"]
+    assert result.status == "stopped" and result.samples_seen == 2 * config.batch_size
+    assert [(p["batch"], p["learning_rate"]) for p in result.batch_history] == [(1, 0.05), (2, 0.123)]
+    assert float(model.optimizer.learning_rate) == pytest.approx(0.123)
 
 
 def test_a_stop_requested_before_the_start_runs_one_batch(mnist):
