@@ -1,6 +1,300 @@
-"""Page under construction (being written now)."""
+"""Training studio: train the documents' CNNs live, watch them learn, stop, compare and keep them.
+
+The training runs in core.jobs (a background thread, server-wide queue); this page only lays
+out settings, polls the job from a fragment, and shows the results of this session's runs.
+"""
+import tempfile
+from pathlib import Path
+
+import pandas as pd
 import streamlit as st
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core.ui import tr
+from core import charts_training as charts
+from core import jobs, studio, timebox
+from core.training import ConfigError, TrainConfig
+from core.ui import mnist_or_stop, tr, tr_list
+from models.zoo import REGISTRY, pretrained_meta
 
-st.title(tr("nav.training_studio"))
+T = "training_studio."
+
+
+def session_alive(session_id: str):
+    """Is this browser tab still connected? (None when there is no server runtime, e.g. AppTest.)"""
+    return Runtime.instance().is_active_session(session_id) if Runtime.exists() else None
+
+
+SID = get_script_run_ctx().session_id
+manager = jobs.shared(liveness=session_alive)
+S = st.session_state.setdefault("studio_settings", studio.settings_from_config(TrainConfig.document("colab_cnn")))
+S.setdefault("budget", 0)
+S.setdefault("tensorboard", False)
+measured: dict = st.session_state.setdefault("studio_measured", {})  # (key, batch size) → seconds per update
+runs: list = st.session_state.setdefault("studio_runs", [])
+trained: dict = st.session_state.setdefault("trained_models", {})
+
+
+def widget(name: str, value=None) -> str:
+    """A widget key seeded from the kept settings (widget state is dropped when the student leaves the page)."""
+    key = f"_studio_{name}"
+    if key not in st.session_state:
+        st.session_state[key] = S[name] if value is None else value
+    return key
+
+
+def keep(name: str) -> None:
+    S[name] = st.session_state[f"_studio_{name}"]
+
+
+def keep_dropout(index: int) -> None:
+    S["dropout"][index] = st.session_state[f"_studio_dropout_{index}"]
+
+
+def load(config: TrainConfig) -> None:
+    """Put a config into the sliders (document settings, class preset, another model)."""
+    S.update(studio.settings_from_config(config))
+    for name in ("key", "epochs", "batch_size", "optimizer", "learning_rate", "train_size", "validation_split", "seed"):
+        st.session_state[f"_studio_{name}"] = S[name]
+    for index, rate in enumerate(S["dropout"]):
+        st.session_state[f"_studio_dropout_{index}"] = rate
+
+
+def collect() -> None:
+    """Take this session's finished job from the queue and keep its record (and model)."""
+    job = manager.take(SID)
+    if job is None:
+        return
+    st.session_state["studio_counter"] = st.session_state.get("studio_counter", 0) + 1
+    record = studio.record_from_job(job, st.session_state["studio_counter"])
+    record["pending"] = record["state"] == "stopped" and record["model"] is not None
+    if record["state"] == "completed":
+        trained[record["label"]] = studio.trained_entry(record)
+    if record["model"] is not None and S["tensorboard"]:
+        from core import tb_logs
+
+        record["logs"] = str(tb_logs.write_logs(record))
+    runs.append(record)
+    for label in studio.trim_models(runs):
+        trained.pop(label, None)
+
+
+st.title("🏋️ " + tr("nav.training_studio"))
+st.markdown(tr(T + "intro"))
+mnist = mnist_or_stop()
+collect()
+view = manager.poll(SID)
+busy = view is not None and view.active
+
+# --- 1. the model ------------------------------------------------------------------------------
+st.header(tr(T + "model_title"))
+st.selectbox(tr(T + "model"), list(REGISTRY), key=widget("key"), disabled=busy,
+             format_func=lambda k: f"{REGISTRY[k].doc} · {tr(f'models.{k}.name')} ({k})",
+             on_change=lambda: load(TrainConfig.document(st.session_state["_studio_key"])))
+key = S["key"]
+meta = pretrained_meta(key) or {}
+left, right = st.columns([3, 2])
+with left:
+    if meta.get("layers"):
+        st.dataframe(pd.DataFrame(meta["layers"]).rename(columns=dict(zip(
+            ("layer", "kind", "output_shape", "parameters"), tr_list(T + "layer_columns")))), hide_index=True)
+        st.caption(tr(T + "parameters", count=f"{meta['parameters']:,}"))
+with right:
+    d = REGISTRY[key].defaults
+    st.markdown(tr(T + "document_settings_text", doc=REGISTRY[key].doc, optimizer=d.optimizer, lr=f"{d.learning_rate:g}",
+                   batch=d.batch_size, epochs=d.epochs, validation=tr(T + f"doc_validation_{d.validation}")))
+    if meta.get("seconds_per_epoch"):
+        st.metric(tr(T + "seconds_per_epoch"), f"{meta['seconds_per_epoch']:.1f} s")
+        st.caption(tr(T + "seconds_per_epoch_note", accuracy=f"{meta['test_accuracy'] * 100:.2f}"))
+
+# --- 2. settings -------------------------------------------------------------------------------
+st.header(tr(T + "settings_title"))
+b1, b2, _ = st.columns([1, 1, 2])
+b1.button("📜 " + tr(T + "document_button"), disabled=busy, on_click=lambda: load(TrainConfig.document(key)))
+b2.button("🎓 " + tr(T + "preset_button"), disabled=busy, on_click=lambda: load(timebox.class_preset(key)))
+c1, c2 = st.columns(2)
+with c1:
+    st.select_slider(tr(T + "epochs"), studio.EPOCH_CHOICES, key=widget("epochs"), on_change=keep, args=("epochs",), disabled=busy)
+    st.select_slider(tr(T + "batch_size"), studio.BATCH_CHOICES, key=widget("batch_size"), on_change=keep,
+                     args=("batch_size",), disabled=busy)
+    st.radio(tr(T + "optimizer"), studio.OPTIMIZERS, key=widget("optimizer"), on_change=keep, args=("optimizer",),
+             horizontal=True, disabled=busy, format_func=lambda o: tr(T + f"optimizer_{o}"))
+    st.select_slider(tr(T + "learning_rate"), studio.LR_CHOICES, key=widget("learning_rate"), on_change=keep,
+                     args=("learning_rate",), format_func=lambda v: f"{v:g}", disabled=busy, help=tr(T + "learning_rate_help"))
+with c2:
+    st.slider(tr(T + "train_size"), min_value=1000, max_value=60000, step=1000, key=widget("train_size"),
+              on_change=keep, args=("train_size",), disabled=busy)
+    st.slider(tr(T + "validation_split"), min_value=0.0, max_value=0.5, step=0.05, key=widget("validation_split"),
+              on_change=keep, args=("validation_split",), disabled=busy, format="%.2f")
+    for i, rate in enumerate(S["dropout"]):
+        st.slider(tr(T + "dropout", n=i + 1), 0.0, 0.9, step=0.05, key=widget(f"dropout_{i}", rate),
+                  on_change=keep_dropout, args=(i,), disabled=busy)
+    st.number_input(tr(T + "seed"), 0, 9999, step=1, key=widget("seed"), on_change=keep, args=("seed",), disabled=busy)
+
+config = studio.config_from_settings(S)
+here = measured.get((key, config.batch_size))
+n = studio.numbers(config, studio.seconds_per_image(key, here, config.batch_size))
+with st.container(border=True):
+    st.markdown(tr(T + "numbers", n_fit=f"{n['n_fit']:,}", n_val=f"{n['n_val']:,}", batch=n["batch_size"],
+                   updates=f"{n['updates_per_epoch']:,}", last=n["last_batch"], epochs=n["epochs"],
+                   total=f"{n['updates']:,}", images=f"{n['images']:,}"))
+    if n["seconds"] is not None:
+        st.markdown(tr(T + "numbers_time", epoch=f"{n['seconds_per_epoch']:.1f}", total=f"{n['seconds']:.0f}",
+                       minutes=f"{n['seconds'] / 60:.1f}"))
+        st.caption(tr(T + ("numbers_measured" if here else "numbers_recorded"), batch=config.batch_size))
+    st.caption(tr(T + "numbers_example"))
+    if st.button("⏱️ " + tr(T + "measure", batch=config.batch_size), disabled=busy):
+        from core import training
+
+        with st.spinner(tr(T + "measuring_now")):
+            measured[(key, config.batch_size)] = training.measure_batch_seconds(config, mnist, batches=10)
+        st.rerun()
+
+# --- 3. time box and start ---------------------------------------------------------------------
+st.header(tr(T + "start_title"))
+budgets = (0,) + timebox.BUDGETS
+st.radio(tr(T + "budget"), budgets, key=widget("budget"), on_change=keep, args=("budget",), horizontal=True,
+         disabled=busy, format_func=lambda b: tr(T + "budget_off") if b == 0 else f"{b} s", help=tr(T + "budget_help"))
+st.checkbox(tr(T + "tensorboard"), key=widget("tensorboard"), on_change=keep, args=("tensorboard",), disabled=busy,
+            help=tr(T + "tensorboard_help"))
+status = manager.status()
+st.caption(tr(T + "server_status", running=status["running"], waiting=status["waiting"], k=status["max_running"]))
+if st.button("▶️ " + tr(T + "start"), type="primary", disabled=busy):
+    try:
+        config.check()
+        from core import training
+
+        with st.spinner(tr("common.loading_tensorflow")):
+            model = training.build_model(config)
+        budget = S["budget"] or None
+        manager.submit(SID, config, mnist, label=studio.run_label(key, st.session_state.get("studio_counter", 0) + 1),
+                       model=model, budget=budget)
+        st.rerun()
+    except ConfigError as error:
+        st.error(tr(f"training.{error.key}", **error.values))
+    except jobs.JobActive:
+        st.warning(tr(T + "already_running"))
+
+
+# --- 4. live ------------------------------------------------------------------------------------
+def curve_labels() -> dict:
+    return {name: tr(T + f"curve_{name}") for name in ("loss", "accuracy", "epoch", "train", "train_epoch", "validation")}
+
+
+@st.fragment(run_every=1.0)
+def live() -> None:
+    now = manager.poll(SID)
+    if now is None or not now.active:
+        st.rerun()  # the whole page collects the result
+    if now.state == "queued":
+        st.info("⏳ " + tr(T + "queued", position=now.position, waiting=now.queue_length, k=now.max_running))
+        st.button("✖️ " + tr(T + "cancel"), on_click=manager.stop, args=(SID,))
+        return
+    p = now.progress
+    if now.phase == "measuring":
+        st.info("⏱️ " + tr(T + "measuring", budget=f"{now.budget:g}"))
+    if now.plan is not None:
+        st.info("⏱️ " + tr(T + "plan", budget=f"{now.plan.budget:g}", images=f"{now.plan.train_size:,}",
+                          epochs=now.plan.epochs, update=f"{now.plan.measurement.update_seconds * 1000:.1f}",
+                          measure=f"{now.plan.measurement.spent_seconds:.1f}"))
+    if p is not None:
+        text = tr(T + "progress", epoch=p.epoch, epochs=p.epochs, batch=p.batch, batches=p.batches_per_epoch,
+                  eta=f"{p.eta_seconds:.0f}", speed=f"{p.samples_per_second:,.0f}", elapsed=f"{p.elapsed:.0f}")
+        if now.phase in ("evaluating", "predicting"):
+            text = tr(T + f"phase_{now.phase}")
+        st.progress(p.fraction, text=text)
+        st.plotly_chart(charts.live_curves(now.curve, now.epochs, curve_labels(), p.epochs), key="live_curves")
+    a, b = st.columns(2)
+    stopping = now.stop_reason is not None
+    a.button("⏹️ " + tr(T + "stop"), on_click=manager.stop, args=(SID,), disabled=stopping, type="primary")
+    if stopping:
+        a.caption(tr(T + f"stopping_{now.stop_reason}") if now.stop_reason in ("student", "time_box") else "")
+    if "_studio_live_lr" not in st.session_state:
+        st.session_state["_studio_live_lr"] = studio.nearest(now.config.learning_rate, studio.LR_CHOICES)
+    b.select_slider(tr(T + "live_learning_rate"), studio.LR_CHOICES, key="_studio_live_lr",
+                    format_func=lambda v: f"{v:g}", disabled=stopping,
+                    on_change=lambda: manager.set_learning_rate(SID, st.session_state["_studio_live_lr"]))
+
+
+if busy:
+    st.subheader(tr(T + "live_title"))
+    st.session_state.pop("_studio_live_lr", None)
+    live()
+
+# --- 5. the latest run's results ----------------------------------------------------------------
+if runs:
+    record = runs[-1]
+    st.header(tr(T + "results_title", label=record["label"]))
+    state = record["state"]
+    if state == "diverged":
+        st.error("💥 " + tr(record["reason_key"] or "training.nan_loss"))
+        if record["reason_values"]:
+            st.markdown(tr("training.nan_loss_detail", **record["reason_values"]))
+        st.markdown(tr(T + "nan_why"))
+    elif state == "failed":
+        st.error(tr(T + "failed", error=record["error"]))
+    elif state == "cancelled":
+        st.info(tr(T + "cancelled"))
+    elif state == "discarded":
+        st.info(tr(T + "discarded"))
+    else:
+        reason = record["stop_reason"] if state == "stopped" else None
+        (st.warning if state == "stopped" else st.success)(
+            tr(T + ("stopped" if state == "stopped" else "completed"), accuracy=f"{record['test_accuracy'] * 100:.2f}",
+               loss=f"{record['test_loss']:.4f}", seconds=f"{record['wall_seconds']:.1f}",
+               epochs=f"{record['epochs_done']:.2f}") + ("" if reason in (None, "student") else " " + tr(T + f"stopping_{reason}")))
+        if record["plan"]:
+            plan = record["plan"]
+            st.info("⏱️ " + tr(T + "plan_result", budget=f"{plan['budget']:g}", images=f"{plan['train_size']:,}",
+                              epochs=plan["epochs"], done=f"{record['epochs_done']:.2f}", seconds=f"{record['wall_seconds']:.1f}",
+                              ratio=f"{record['wall_seconds'] / plan['budget']:.2f}"))
+        if record.get("pending"):
+            st.markdown(tr(T + "keep_question"))
+            k1, k2, _ = st.columns([1, 1, 3])
+            if k1.button("💾 " + tr(T + "keep")):
+                record["pending"] = False
+                trained[record["label"]] = studio.trained_entry(record)
+                st.rerun()
+            if k2.button("🗑️ " + tr(T + "discard")):
+                record.update(pending=False, model=None, result=None, state="discarded")
+                st.rerun()
+        if record["label"] in trained:
+            st.caption("✏️ " + tr(T + "in_lab", label=record["label"]))
+        if record["predictions"] is not None:
+            pred, conf = record["predictions"], record["confidence"]
+            left, right = st.columns([2, 3])
+            left.plotly_chart(charts.confusion_figure(
+                charts.confusion_counts(mnist.y_test, pred),
+                {"true": tr(T + "true"), "predicted": tr(T + "predicted"), "title": tr(T + "confusion_note")}))
+            wrong, sample = studio.gallery_picks(mnist.y_test, pred, count=16, seed=record["index"])
+            with right:
+                st.markdown("**" + tr(T + "wrong_title", count=f"{int((pred != mnist.y_test).sum()):,}") + "**")
+                st.plotly_chart(charts.digit_gallery(mnist.x_test[wrong], [
+                    f"{mnist.y_test[i]}→{pred[i]} ({float(conf[i]) * 100:.0f}%)" for i in wrong]), key="gallery_wrong")
+                st.markdown("**" + tr(T + "sample_title") + "**")
+                st.plotly_chart(charts.digit_gallery(mnist.x_test[sample], [
+                    f"{pred[i]} ({float(conf[i]) * 100:.0f}%)" for i in sample],
+                    colors=["#2ca02c" if pred[i] == mnist.y_test[i] else "#d62728" for i in sample]), key="gallery_sample")
+        if record["result"] is not None:
+            def keras_bytes(result=record["result"], stem=studio.file_stem(record["label"])) -> bytes:
+                from core import training
+
+                with tempfile.TemporaryDirectory() as folder:
+                    path = training.save_run(result, Path(folder) / f"{stem}.keras")
+                    return path.read_bytes()
+
+            st.download_button("⬇️ " + tr(T + "download"), keras_bytes, file_name=f"{studio.file_stem(record['label'])}.keras",
+                               mime="application/octet-stream")
+        if record.get("logs"):
+            st.caption("📈 " + tr(T + "logs_written", folder=Path(record["logs"]).name))
+
+# --- 6. this session's runs ---------------------------------------------------------------------
+if runs:
+    st.header(tr(T + "runs_title"))
+    states = {name: tr(T + f"state_{name}") for name in studio.STATES}
+    st.dataframe(studio.run_table(runs, dict(zip(studio.RUN_COLUMNS, tr_list(T + "run_columns"))), states),
+                 hide_index=True)
+    with_curves = [r for r in runs if r["points"]]
+    if with_curves:
+        st.plotly_chart(charts.runs_overlay(with_curves, curve_labels()), key="runs_overlay")
+    st.download_button("⬇️ " + tr(T + "download_csv"), studio.runs_csv(runs), file_name="training_runs.csv", mime="text/csv")

@@ -1,0 +1,123 @@
+"""Plotly figures for the training studio (pure functions, no Streamlit, no TensorFlow).
+
+Every text shown comes in as an argument (``labels``), so the page passes it in the student's
+language. The x axis of every curve is "epochs done" as a real number, so batch points and
+epoch points of different runs share one axis.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+FONT = dict(size=15)
+TRAIN, VALID = "#1f77b4", "#ff7f0e"
+INK = [[0.0, "black"], [1.0, "white"]]
+
+
+def confusion_counts(y_true: np.ndarray, y_pred: np.ndarray, classes: int = 10) -> np.ndarray:
+    """(classes, classes) int counts: row = true digit, column = predicted digit."""
+    counts = np.zeros((classes, classes), dtype=int)
+    np.add.at(counts, (np.asarray(y_true, dtype=int), np.asarray(y_pred, dtype=int)), 1)
+    return counts
+
+
+def live_curves(points: list[dict], epochs: list[dict], labels: dict, total_epochs: int | None = None) -> go.Figure:
+    """Loss (left) and accuracy (right) while training.
+
+    ``points``: batch reports {"epoch": epochs done (float), "loss", "accuracy"} (running means of
+    the epoch); ``epochs``: one dict per finished epoch {"epoch", "loss", "accuracy", "val_loss",
+    "val_accuracy"}. ``labels``: loss, accuracy, epoch, train, train_epoch, validation.
+    """
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(labels["loss"], labels["accuracy"]), horizontal_spacing=0.08)
+    x = [p["epoch"] for p in points]
+    for col, name in ((1, "loss"), (2, "accuracy")):
+        show = col == 1
+        fig.add_trace(go.Scatter(x=x, y=[p[name] for p in points], mode="lines", line=dict(color=TRAIN, width=2),
+                                 name=labels["train"], legendgroup="train", showlegend=show), row=1, col=col)
+        done = [e for e in epochs if e.get(name) is not None]
+        fig.add_trace(go.Scatter(x=[e["epoch"] for e in done], y=[e[name] for e in done], mode="markers",
+                                 marker=dict(color=TRAIN, size=9, symbol="circle"), name=labels["train_epoch"],
+                                 legendgroup="train_epoch", showlegend=show), row=1, col=col)
+        checked = [e for e in epochs if e.get(f"val_{name}") is not None]
+        fig.add_trace(go.Scatter(x=[e["epoch"] for e in checked], y=[e[f"val_{name}"] for e in checked],
+                                 mode="lines+markers", line=dict(color=VALID, width=2, dash="dot"),
+                                 marker=dict(size=9, symbol="diamond"), name=labels["validation"],
+                                 legendgroup="val", showlegend=show), row=1, col=col)
+    right = max(total_epochs or 0, max(x, default=0), 1)
+    fig.update_xaxes(title_text=labels["epoch"], range=[0, right * 1.02])
+    fig.update_yaxes(rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(range=[0, 1.01], tickformat=".0%", row=1, col=2)
+    fig.update_layout(height=330, font=FONT, margin=dict(l=10, r=10, t=40, b=10),
+                      legend=dict(orientation="h", y=-0.25), uirevision="live")
+    return fig
+
+
+def runs_overlay(runs: list[dict], labels: dict) -> go.Figure:
+    """This session's runs on one chart: training accuracy (batch curve) per run, validation as markers.
+
+    ``runs``: {"label", "points", "epochs"} as in ``live_curves``.
+    """
+    fig = make_subplots(rows=1, cols=2, subplot_titles=(labels["loss"], labels["accuracy"]), horizontal_spacing=0.08)
+    palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
+    for index, run in enumerate(runs):
+        color = palette[index % len(palette)]
+        for col, name in ((1, "loss"), (2, "accuracy")):
+            fig.add_trace(go.Scatter(
+                x=[p["epoch"] for p in run["points"]], y=[p[name] for p in run["points"]], mode="lines",
+                line=dict(color=color, width=2), name=run["label"], legendgroup=run["label"], showlegend=col == 1,
+            ), row=1, col=col)
+            checked = [e for e in run["epochs"] if e.get(f"val_{name}") is not None]
+            if checked:
+                fig.add_trace(go.Scatter(
+                    x=[e["epoch"] for e in checked], y=[e[f"val_{name}"] for e in checked], mode="markers",
+                    marker=dict(color=color, size=9, symbol="diamond"), name=f"{run['label']} ({labels['validation']})",
+                    legendgroup=run["label"], showlegend=False,
+                ), row=1, col=col)
+    fig.update_xaxes(title_text=labels["epoch"])
+    fig.update_yaxes(rangemode="tozero", row=1, col=1)
+    fig.update_yaxes(tickformat=".0%", row=1, col=2)
+    fig.update_layout(height=360, font=FONT, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25))
+    return fig
+
+
+def confusion_figure(counts: np.ndarray, labels: dict) -> go.Figure:
+    """Confusion matrix heatmap; diagonal = correct. ``labels``: true, predicted, title."""
+    counts = np.asarray(counts)
+    off = counts.astype(float)
+    np.fill_diagonal(off, np.nan)  # colour the mistakes; the diagonal would dwarf them
+    digits = [str(d) for d in range(counts.shape[0])]
+    fig = go.Figure(go.Heatmap(
+        z=off, x=digits, y=digits, colorscale="Reds", showscale=False, text=counts, texttemplate="%{text}",
+        hovertemplate=f"{labels['true']} %{{y}} → {labels['predicted']} %{{x}}: %{{text}}<extra></extra>",
+    ))
+    fig.update_xaxes(title_text=labels["predicted"], side="top", type="category")
+    fig.update_yaxes(title_text=labels["true"], autorange="reversed", type="category")
+    fig.update_layout(title=dict(text=labels["title"], y=0.02, yanchor="bottom"), height=480, font=FONT,
+                      margin=dict(l=10, r=10, t=60, b=40), plot_bgcolor="#e8f5e9")
+    return fig
+
+
+def digit_gallery(images: np.ndarray, titles: list[str], columns: int = 8, colors: list[str] | None = None) -> go.Figure:
+    """Small digits (n, 28, 28) uint8 in a grid, each with a short title (e.g. "7 → 1 (62 %)")."""
+    n = len(images)
+    if n == 0:
+        return go.Figure()
+    columns = min(columns, n)
+    rows = math.ceil(n / columns)
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, horizontal_spacing=0.01,
+                        vertical_spacing=0.12 / rows)
+    for k, image in enumerate(images):
+        fig.add_trace(go.Heatmap(z=np.asarray(image, dtype=float), colorscale=INK, zmin=0, zmax=255,
+                                 showscale=False, hoverinfo="skip"), row=k // columns + 1, col=k % columns + 1)
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(visible=False, autorange="reversed", constrain="domain")
+    for k in range(n):
+        axis = "" if k == 0 else str(k + 1)
+        fig.layout[f"yaxis{axis}"].scaleanchor = f"x{axis}"
+    for k, annotation in enumerate(fig.layout.annotations):
+        annotation.font = dict(size=14, color=(colors[k] if colors else None))
+    fig.update_layout(height=150 * rows + 20, font=FONT, margin=dict(l=5, r=5, t=30, b=5))
+    return fig

@@ -1,0 +1,195 @@
+"""The training studio's bookkeeping (no Streamlit, no TensorFlow import).
+
+Slider choices, settings ↔ TrainConfig, the numbers behind the settings (images, updates,
+time), one record per finished run, the run table and its CSV, and the picks of test images
+for the result gallery. The page lays these out; this module decides them.
+"""
+from __future__ import annotations
+
+import io
+import math
+import re
+
+import numpy as np
+import pandas as pd
+
+from core import storage
+from core.training import TRAIN_IMAGES, TrainConfig
+from models import zoo
+
+EPOCH_CHOICES = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 24, 30, 50, 100, 200, 500)
+BATCH_CHOICES = (16, 32, 64, 128, 256, 512, 1000)
+LR_CHOICES = (0.0001, 0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
+OPTIMIZERS = ("sgd", "adam", "adadelta", "rmsprop")
+STATES = ("completed", "stopped", "diverged", "failed", "cancelled", "discarded")
+MAX_KEPT_MODELS = 5  # models this session keeps in memory; older runs keep their row, not the model
+SUBSET_RANGE = (1000, TRAIN_IMAGES, 1000)
+SPLIT_RANGE = (0.0, 0.5, 0.05)
+
+
+def nearest(value: float, choices) -> float:
+    """The choice closest to ``value`` (on a log scale for positive values)."""
+    if value > 0 and all(c > 0 for c in choices):
+        return min(choices, key=lambda c: abs(math.log(c) - math.log(value)))
+    return min(choices, key=lambda c: abs(c - value))
+
+
+def settings_from_config(config: TrainConfig) -> dict:
+    """The studio's slider values for a config (snapped to the sliders' choices)."""
+    return {
+        "key": config.key,
+        "epochs": int(nearest(config.epochs, EPOCH_CHOICES)),
+        "batch_size": int(nearest(config.batch_size, BATCH_CHOICES)),
+        "optimizer": config.optimizer,
+        "learning_rate": float(nearest(config.learning_rate, LR_CHOICES)),
+        "dropout": [float(r) for r in config.dropout_rates()],
+        "train_size": int(config.train_size),
+        "validation_split": float(config.validation_split),
+        "seed": int(config.seed),
+    }
+
+
+def config_from_settings(settings: dict) -> TrainConfig:
+    """A TrainConfig from the slider values (dropout only for models that have dropout)."""
+    rates = tuple(float(r) for r in settings["dropout"])
+    return TrainConfig(
+        key=settings["key"], epochs=int(settings["epochs"]), batch_size=int(settings["batch_size"]),
+        optimizer=settings["optimizer"], learning_rate=float(settings["learning_rate"]),
+        dropout=rates or None, train_size=int(settings["train_size"]),
+        validation_split=round(float(settings["validation_split"]), 4), seed=int(settings["seed"]),
+    )
+
+
+def numbers(config: TrainConfig, seconds_per_image: float | None = None) -> dict:
+    """What the settings mean: images trained on / held out, updates per epoch and in all, time.
+
+    An epoch of 54,000 images at batch size 128 is ceil(54000 / 128) = 422 updates (document 004).
+    ``seconds_per_image``: training time of one image on this server (None if unknown).
+    """
+    n_fit, n_val = config.split_sizes()
+    updates = math.ceil(n_fit / config.batch_size)
+    out = {
+        "n_fit": n_fit, "n_val": n_val, "batch_size": config.batch_size, "updates_per_epoch": updates,
+        "last_batch": n_fit - (updates - 1) * config.batch_size, "epochs": config.epochs,
+        "updates": updates * config.epochs, "images": n_fit * config.epochs,
+        "seconds_per_epoch": None, "seconds": None,
+    }
+    if seconds_per_image:
+        out["seconds_per_epoch"] = n_fit * seconds_per_image
+        out["seconds"] = out["seconds_per_epoch"] * config.epochs
+    return out
+
+
+def seconds_per_image(key: str, measured_update: float | None = None, batch_size: int | None = None) -> float | None:
+    """Training seconds per image here: from a measurement if given, else the shipped model's record."""
+    if measured_update and batch_size:
+        return measured_update / batch_size
+    meta = zoo.pretrained_meta(key) or {}
+    if not meta.get("seconds_per_epoch"):
+        return None
+    fitted = TRAIN_IMAGES * (0.9 if meta.get("validation") == "split" else 1.0)
+    return float(meta["seconds_per_epoch"]) / fitted
+
+
+def run_label(key: str, index: int) -> str:
+    """The name a run gets in the run table and in the lab's model picker, e.g. "#3 colab_cnn"."""
+    return f"#{index} {key}"
+
+
+def file_stem(label: str) -> str:
+    """A safe file name stem for a run's downloads and logs (no path tricks)."""
+    return storage.safe_stem("studio_" + re.sub(r"^#", "run", label))
+
+
+def record_from_job(job, index: int) -> dict:
+    """One finished job → the session's record of it (model included while the session keeps it)."""
+    result = job.result
+    config = job.config
+    return {
+        "index": index,
+        "label": run_label(config.key, index),
+        "key": config.key,
+        "config": config.to_dict(),
+        "state": job.state,
+        "stop_reason": job.stop_reason,
+        "error": job.error,
+        "reason_key": getattr(result, "reason_key", None),
+        "reason_values": getattr(result, "reason_values", {}) or {},
+        "test_loss": getattr(result, "test_loss", None),
+        "test_accuracy": getattr(result, "test_accuracy", None),
+        "wall_seconds": job.wall_seconds,
+        "train_seconds": getattr(result, "wall_seconds", None),
+        "samples_seen": getattr(result, "samples_seen", 0),
+        "epochs_done": (getattr(result, "samples_seen", 0) or 0) / max(1, config.split_sizes()[0]),
+        "history": getattr(result, "history", None),
+        "points": list(job.curve.points),
+        "epochs": list(job.epochs),
+        "lr_changes": list(job.lr_changes),
+        "budget": job.budget,
+        "plan": job.plan.to_dict() if job.plan is not None else None,
+        "predictions": job.predictions,
+        "confidence": job.confidence,
+        "model": getattr(result, "model", None) if job.state in ("completed", "stopped") else None,
+        "result": result if job.state in ("completed", "stopped") else None,
+    }
+
+
+def trim_models(records: list[dict], keep: int = MAX_KEPT_MODELS) -> list[str]:
+    """Drop the models of all but the newest ``keep`` records that still hold one; returns their labels."""
+    holding = [r for r in records if r.get("model") is not None]
+    dropped = []
+    for record in holding[:-keep] if len(holding) > keep else []:
+        record["model"] = record["result"] = None
+        dropped.append(record["label"])
+    return dropped
+
+
+def trained_entry(record: dict) -> dict:
+    """The entry the CNN lab's model picker reads from st.session_state["trained_models"]."""
+    return {"model": record["model"], "key": record["key"], "test_accuracy": record["test_accuracy"],
+            "config": record["config"]}
+
+
+def run_table(records: list[dict], columns: dict, states: dict | None = None) -> pd.DataFrame:
+    """One row per run: settings, time, accuracy. ``columns`` maps field → header, ``states`` state → word."""
+    rows = []
+    for r in records:
+        c = r["config"]
+        rows.append({
+            "label": r["label"], "state": (states or {}).get(r["state"], r["state"]), "key": r["key"], "optimizer": c["optimizer"],
+            "learning_rate": c["learning_rate"], "batch_size": c["batch_size"], "epochs": c["epochs"],
+            "epochs_done": round(r["epochs_done"], 2), "train_size": c["train_size"],
+            "validation_split": c["validation_split"], "dropout": ", ".join(f"{d:g}" for d in (c["dropout"] or [])),
+            "seed": c["seed"], "budget": r["budget"],
+            "seconds": None if r["wall_seconds"] is None else round(r["wall_seconds"], 1),
+            "test_loss": r["test_loss"],
+            "test_accuracy": None if r["test_accuracy"] is None else r["test_accuracy"] * 100,
+        })
+    frame = pd.DataFrame(rows, columns=list(columns))
+    return frame.rename(columns=columns)
+
+
+def runs_csv(records: list[dict]) -> str:
+    """The run table as CSV with plain (English) column names, for a spreadsheet."""
+    frame = run_table(records, {name: name for name in RUN_COLUMNS})
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    return buffer.getvalue()
+
+
+RUN_COLUMNS = ("label", "state", "key", "optimizer", "learning_rate", "batch_size", "epochs", "epochs_done",
+               "train_size", "validation_split", "dropout", "seed", "budget", "seconds", "test_loss",
+               "test_accuracy")
+
+
+def gallery_picks(y_true: np.ndarray, predictions: np.ndarray, count: int = 16, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(misclassified test indices, random test indices), ``count`` each, reproducible by ``seed``.
+
+    The misclassified ones are a random draw of all mistakes (sorted), not just the first ones.
+    """
+    rng = np.random.default_rng(seed)
+    wrong = np.flatnonzero(np.asarray(y_true) != np.asarray(predictions))
+    if len(wrong) > count:
+        wrong = np.sort(rng.choice(wrong, size=count, replace=False))
+    random = np.sort(rng.choice(len(y_true), size=min(count, len(y_true)), replace=False))
+    return wrong, random
