@@ -14,6 +14,37 @@ from pathlib import Path
 
 PRETRAINED = Path(__file__).parent / "pretrained"
 SEED = 2024
+# LeNet-5 with the document's plain SGD overfits MNIST (100 % training accuracy) and stalls at
+# 98.65 % on the test set; random shifts of up to 2 px (training images only, the model unchanged)
+# take it past 98.8 % and make it steadier on off-centre drawings. Recorded in its JSON.
+SHIFT_AUGMENTATION = {"lenet5": 2}
+
+
+def shifted_batches(images, labels, batch_size: int, max_shift: int, seed: int):
+    """A keras PyDataset of shuffled batches, each image moved by up to ±max_shift pixels (zero fill)."""
+    import keras
+    import numpy as np
+
+    class Shifted(keras.utils.PyDataset):
+        def __init__(self):
+            super().__init__()
+            self.rng = np.random.default_rng(seed)
+            self.order = self.rng.permutation(len(images))
+            self.padded = np.pad(images, ((0, 0), (max_shift, max_shift), (max_shift, max_shift), (0, 0)))
+
+        def __len__(self):
+            return -(-len(images) // batch_size)
+
+        def __getitem__(self, index):
+            rows = self.order[index * batch_size:(index + 1) * batch_size]
+            dy, dx = self.rng.integers(0, 2 * max_shift + 1, size=(2, len(rows)))
+            batch = np.stack([self.padded[r, y:y + 28, x:x + 28] for r, y, x in zip(rows, dy, dx)])
+            return batch, labels[rows]
+
+        def on_epoch_end(self):
+            self.order = self.rng.permutation(len(images))
+
+    return Shifted()
 
 
 def pretrain(key: str) -> dict:
@@ -53,9 +84,13 @@ def pretrain(key: str) -> dict:
         fit_args["validation_data"] = (x_test, y_test)
     elif settings.validation == "split":
         fit_args["validation_split"] = settings.validation_split
+    shift = SHIFT_AUGMENTATION.get(key, 0)
+    if shift:
+        inputs = {"x": shifted_batches(x_train, y_train, settings.batch_size, shift, SEED)}
+    else:
+        inputs = {"x": x_train, "y": y_train, "batch_size": settings.batch_size}
     history = model.fit(
-        x_train, y_train, batch_size=settings.batch_size,
-        epochs=settings.pretrain_epochs or settings.epochs,
+        **inputs, epochs=settings.pretrain_epochs or settings.epochs,
         callbacks=[StopAtTarget()], verbose=2, **fit_args,
     )
     test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
@@ -67,6 +102,7 @@ def pretrain(key: str) -> dict:
         "batch_size": settings.batch_size,
         "epochs_trained": len(epoch_seconds),
         "validation": settings.validation,
+        "augmentation": f"random shifts of up to ±{shift} px" if shift else None,
         "seed": SEED,
         "test_loss": float(test_loss),
         "test_accuracy": float(test_accuracy),

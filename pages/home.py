@@ -45,7 +45,10 @@ for key in REGISTRY:
         st.warning(tr("home.no_weights", key=key))
 
 with st.expander(tr("home.corrections_title")):
-    st.markdown("\n".join(f"- **{tr(f'models.{key}.name')}** ({REGISTRY[key].doc}): {tr(f'models.{key}.note')}" for key in REGISTRY))
+    for key, entry in REGISTRY.items():
+        st.markdown(f"- **{tr(f'models.{key}.name')}** ({entry.doc}): {tr(f'models.{key}.note')}")
+        if (pretrained_meta(key) or {}).get("augmentation"):
+            st.markdown(f"  {tr(f'models.{key}.pretrained_note')}")
 
 st.header(tr("home.howto_title"))
 st.markdown("\n".join(f"1. {step}" for step in tr_list("home.howto")))
