@@ -87,3 +87,18 @@ def mnist_or_stop() -> data.Mnist:
         st.error(tr(f"data.{error.key}", **error.values))
         st.info(tr("data.how_to_fix"))
         st.stop()
+
+
+def lang_key(key: str, default) -> str:
+    """Key for a radio / selectbox whose option labels are translated: one key per language.
+
+    Such a widget remembers its choice by the label shown, so after a language switch the old
+    label matches no option and the widget shows nothing chosen. With one key per language the
+    widget starts fresh, seeded with the choice made in the other language (or ``default``).
+    Create the widget with ``key=lang_key(...)`` and without ``index``.
+    """
+    own = f"{key}__{lang()}"
+    if own not in st.session_state:
+        others = [st.session_state.get(f"{key}__{code}") for code in i18n.LANGUAGES if code != lang()]
+        st.session_state[own] = next((value for value in others if value is not None), default)
+    return own

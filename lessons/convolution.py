@@ -138,3 +138,18 @@ def lenet_conv1_kernels() -> np.ndarray:
 def lenet_conv2_kernels(seed: int = 4) -> np.ndarray:
     """(5, 5, 6, 16): sixteen example second-layer kernels, each 5×5×6 (seeded, so repeatable)."""
     return np.random.default_rng(seed).normal(0.0, 0.2, size=(5, 5, 6, 16))
+
+
+def enlarge_to_28(grid: np.ndarray) -> np.ndarray:
+    """An (8, 8) integer grid → a (28, 28) image in [0, 1]: each cell 3×3 pixels, 2-pixel border."""
+    grid = np.asarray(grid, dtype=float)
+    top = grid.max() if grid.max() > 0 else 1.0
+    return np.pad(np.kron(np.clip(grid, 0, None) / top, np.ones((3, 3))), 2)[:28, :28]
+
+
+def half_ink_window(image: np.ndarray, k: int, stride: int = 1, padding: int = 0) -> tuple[int, int]:
+    """The first output cell whose k×k window holds about half the most ink any window holds
+    (a window on the edge of a stroke: a lively place to start looking)."""
+    ink = conv2d(np.abs(image), np.ones((k, k)), stride, padding)
+    row, col = np.unravel_index(int(np.argmin(np.abs(ink - ink.max() / 2))), ink.shape)
+    return int(row), int(col)

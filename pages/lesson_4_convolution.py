@@ -1,6 +1,185 @@
-"""Page under construction (being written now)."""
+"""Lesson 4: convolution — a kernel slides over the image; patch × kernel, summed, is one output pixel.
+Stride, padding and the size formula; how LeNet-5's 6 maps become 16 (000)."""
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from core.ui import tr
+from core import charts_lessons_b as charts
+from core import data
+from core.ui import lang_key, lesson_links, tr, try_this
+from lessons import convolution as conv
+from lessons import pooling
+
+T = "lesson_4."
+NO_BAR = {"displayModeBar": False}
+
+
+def slider_in_range(label: str, top: int, key: str, default: int) -> int:
+    """A 0…top slider whose remembered value is pulled back inside when the range shrinks."""
+    st.session_state[key] = min(int(st.session_state.get(key, default)), top)
+    return st.slider(label, 0, top, key=key, disabled=top == 0) if top > 0 else 0
+
+
+def table_to_array(frame: pd.DataFrame, fallback: float = 0.0) -> np.ndarray:
+    """An edited table → float array; emptied cells count as ``fallback`` (with a warning)."""
+    values = frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    if np.isnan(values).any():
+        st.warning(tr(T + "empty_cells"))
+        values = np.nan_to_num(values, nan=fallback)
+    return values
+
+
+def choose_image() -> tuple[np.ndarray, str]:
+    """The input picked by the student → ((H, W) image, its description)."""
+    drawing = st.session_state.get("last_digit")
+    if drawing is not None and np.shape(drawing) != (28, 28):
+        drawing = None
+    sources = (["canvas"] if drawing is not None else []) + ["mnist", "grid"]
+    source = st.radio(tr(T + "source"), sources, format_func=lambda s: tr(T + f"source_{s}"),
+                      horizontal=True, key=lang_key("l4_source", sources[0]))
+    if source == "grid":
+        st.caption(tr(T + "grid_help"))
+        grid = st.data_editor(pd.DataFrame(conv.integer_grid().astype(int), columns=[str(c) for c in range(8)]),
+                              key="l4_grid", height=318)
+        return table_to_array(grid), tr(T + "source_grid")
+    if source == "mnist":
+        try:
+            mnist = data.load_mnist()
+        except data.MnistError as error:
+            st.error(tr(f"data.{error.key}", **error.values))
+            st.info(tr(T + "no_mnist"))
+            return conv.integer_grid(), tr(T + "source_grid")
+        index = st.number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, 0, key="l4_index")
+        image = mnist.x_test[index] / 255.0
+        caption = tr(T + "mnist_caption", index=index, label=int(mnist.y_test[index]))
+    else:
+        image, caption = np.asarray(drawing, dtype=float), tr(T + "source_canvas")
+    raw = st.radio(tr(T + "scale"), [False, True], format_func=lambda r: tr(T + ("scale_255" if r else "scale_1")),
+                   horizontal=True, key=lang_key("l4_scale", False))
+    return (np.round(image * 255.0) if raw else image), caption
+
 
 st.title(tr("nav.lesson_4"))
+st.markdown(tr(T + "intro"))
+
+# ---- input, kernel, stride / padding
+col_input, col_kernel, col_size = st.columns([1.1, 1, 1.2], gap="medium")
+with col_input:
+    st.subheader(tr(T + "input_header"))
+    image, image_caption = choose_image()
+    st.caption(image_caption)
+with col_kernel:
+    st.subheader(tr(T + "kernel_header"))
+    k = st.radio(tr(T + "kernel_size"), [3, 5], format_func=lambda s: f"{s}×{s}", horizontal=True, key="l4_k")
+    name = st.selectbox(tr(T + "preset"), list(conv.PRESETS), format_func=lambda n: tr(T + f"kernel_{n}"),
+                        key=lang_key("l4_preset", "edge_horizontal"))
+    st.caption(tr(T + "kernel_help"))
+    edited = st.data_editor(pd.DataFrame(conv.preset(name, k), columns=[str(c) for c in range(k)]),
+                            key=f"l4_kernel_{k}_{name}")
+    kernel = table_to_array(edited)
+with col_size:
+    st.subheader(tr(T + "size_header"))
+    stride = st.slider(tr(T + "stride"), 1, 3, 1, key="l4_stride")
+    padding = st.slider(tr(T + "padding"), 0, 2, 0, key="l4_padding")
+    relu_on = st.checkbox(tr(T + "relu"), value=False, key="l4_relu", help=tr(T + "relu_help"))
+
+n = image.shape[0]
+out_n = conv.output_size(n, k, stride, padding)
+st.latex(rf"O = \left\lfloor \frac{{n + 2p - k}}{{s}} \right\rfloor + 1"
+         rf" = \left\lfloor \frac{{{n} + 2 \cdot {padding} - {k}}}{{{stride}}} \right\rfloor + 1 = {out_n}"
+         rf" \qquad ({n}{{\times}}{n} \;\to\; {out_n}{{\times}}{out_n})")
+if out_n > 0 and (n + 2 * padding - k) % stride:
+    st.caption(tr(T + "floored", room=n + 2 * padding - k, stride=stride,
+                  exact=f"{(n + 2 * padding - k) / stride:.2f}"))
+if padding == (k - 1) // 2 and stride == 1:
+    st.caption(tr(T + "same_note"))
+
+if out_n == 0:
+    st.error(tr(T + "too_small", n=n, k=k, padding=padding))
+    st.stop()
+
+feature = conv.conv2d(image, kernel, stride, padding)
+shown = conv.relu(feature) if relu_on else feature
+
+# ---- the window: patch × kernel = one output pixel
+st.header(tr(T + "window_header"))
+st.markdown(tr(T + "window_text"))
+start_row, start_col = conv.half_ink_window(image, k, stride, padding)
+pick_row, pick_col = st.columns(2)
+with pick_row:
+    row = slider_in_range(tr(T + "row"), out_n - 1, "l4_row", start_row)
+with pick_col:
+    col = slider_in_range(tr(T + "col"), out_n - 1, "l4_col", start_col)
+
+padded = conv.pad(image, padding)
+patch = conv.window(image, k, row, col, stride, padding)
+value = float(np.sum(patch * kernel))
+left, right = st.columns(2, gap="medium")
+with left:
+    st.plotly_chart(charts.conv_input_figure(padded, padding, k, row * stride, col * stride,
+                                             tr(T + "input_title", n=n, p=padding)),
+                    key="l4_input_fig", config=NO_BAR)
+with right:
+    st.plotly_chart(charts.feature_map_figure(shown, row, col, tr(T + "output_title", size=out_n)),
+                    key="l4_output_fig", config=NO_BAR)
+
+st.plotly_chart(charts.arithmetic_figure(patch, kernel, (tr(T + "patch"), tr(T + "kernel"), tr(T + "products"))),
+                key="l4_arith_fig", config=NO_BAR)
+rows_tex = []
+for u in range(k):
+    terms = " + ".join(rf"{charts.fmt(patch[u, v])} \cdot {charts.fmt(kernel[u, v]) if kernel[u, v] >= 0 else '(' + charts.fmt(kernel[u, v]) + ')'}"
+                       for v in range(k))
+    rows_tex.append(("&= " if u == 0 else "&\\quad + ") + terms)
+exact = all(float(charts.fmt(v)) == v for v in np.concatenate([patch.ravel(), kernel.ravel()]))
+ending = r"\\ &" + ("=" if exact else r"\approx") + f" {value:.3f}"
+if relu_on:
+    ending += rf" \;\xrightarrow{{\mathrm{{ReLU}}}}\; \max(0, {value:.3f}) = {max(value, 0.0):.3f}"
+st.latex(rf"\begin{{aligned}} \mathrm{{out}}[{row}, {col}] &= \sum_{{u=0}}^{{{k - 1}}} \sum_{{v=0}}^{{{k - 1}}}"
+         rf" x[{row * stride} + u,\ {col * stride} + v] \cdot K[u, v] \\ " + r" \\ ".join(rows_tex) + ending
+         + r" \end{aligned}")
+st.caption(tr(T + "no_flip"))
+
+# ---- the documents' sizes
+st.header(tr(T + "doc_sizes_header"))
+cases = [("004", "Conv2D(32, (3, 3))", 28, 3, 1, 0), ("004", "Conv2D(64, (3, 3))", 13, 3, 1, 0),
+         ("000", "Conv2D(6, (5, 5))", 28, 5, 1, 0), ("000", "LeNet-5 (32×32)", 32, 5, 1, 0),
+         ("000", "Conv2D(16, (5, 5))", 12, 5, 1, 0), ("003", "Conv2D(16, (3, 3), padding='same')", 28, 3, 1, 1)]
+st.dataframe(pd.DataFrame([
+    {tr(T + "col_doc"): doc, tr(T + "col_layer"): layer,
+     tr(T + "col_formula"): f"({n_} + 2·{p_} − {k_}) / {s_} + 1 = {conv.output_size(n_, k_, s_, p_)}",
+     tr(T + "col_out"): f"{conv.output_size(n_, k_, s_, p_)}×{conv.output_size(n_, k_, s_, p_)}"}
+    for doc, layer, n_, k_, s_, p_ in cases]), hide_index=True, width="stretch")
+
+# ---- 6 maps → 16 maps (LeNet-5, 000)
+st.header(tr(T + "channels_header"))
+st.markdown(tr(T + "channels_text"))
+image28 = (image / 255.0 if image.max() > 1.0 else image) if image.shape == (28, 28) else conv.enlarge_to_28(image)
+if image.shape != (28, 28):
+    st.caption(tr(T + "enlarged"))
+maps1 = conv.relu(conv.conv2d_channels(image28[:, :, None], conv.lenet_conv1_kernels()))  # 24×24×6
+pooled1 = pooling.pool_channels(maps1, 2, mode="average")  # 12×12×6
+kernels2 = conv.lenet_conv2_kernels()  # 5×5×6×16
+st.latex(r"28{\times}28{\times}1 \xrightarrow{5\times5,\ 6} 24{\times}24{\times}6 \xrightarrow{\text{pool}}"
+         r" 12{\times}12{\times}6 \xrightarrow{5\times5\times6,\ 16} 8{\times}8{\times}16"
+         r" \xrightarrow{\text{pool}} 4{\times}4{\times}16 \to 256")
+pick, formula = st.columns([1, 2], gap="medium")
+with pick:
+    j = st.slider(tr(T + "which_map"), 1, 16, 1, key="l4_map") - 1
+partials = np.stack([conv.conv2d(pooled1[:, :, c], kernels2[:, :, c, j]) for c in range(6)], axis=-1)
+total = partials.sum(axis=-1)
+with formula:
+    st.latex(rf"O_{{{j + 1}}} = \sum_{{c=1}}^{{6}} X_c * K_{{{j + 1},c}} + b_{{{j + 1}}}"
+             rf" \qquad \text{{{tr(T + 'params_word')}}}: 5 \times 5 \times 6 \times 16 + 16 = 2416")
+st.plotly_chart(charts.channels_figure(pooled1, kernels2[:, :, :, j], partials, total,
+                                       (tr(T + "row_inputs"), tr(T + "row_kernels"), tr(T + "row_partials")),
+                                       tr(T + "sum_title", j=j + 1)),
+                key="l4_channels_fig", config=NO_BAR)
+maps2 = conv.relu(conv.conv2d_channels(pooled1, kernels2))  # 8×8×16
+pooled2 = pooling.pool_channels(maps2, 2, mode="average")  # 4×4×16
+st.markdown(tr(T + "sixteen_text", h=pooled2.shape[0], total=pooled2.size))
+st.plotly_chart(charts.maps_grid_figure(pooled2, j), key="l4_sixteen_fig", config=NO_BAR)
+st.info(tr(T + "correction_pool"))
+st.caption(tr(T + "example_weights"))
+
+try_this("lesson_4.try_this")
+lesson_links("pages/lesson_4_convolution.py")
