@@ -4,7 +4,7 @@ No Streamlit here, and TensorFlow/Keras is imported only inside functions. The s
 runs ``train`` in a worker thread and talks to it through two plain objects:
 
 * ``on_progress(Progress)`` is called from the worker every ``progress_every`` batches, at the
-  first and last batch of every epoch, at every epoch end and before evaluating;
+  last batch of every epoch, at every epoch end and before evaluating;
 * ``Control`` is shared with the UI thread: ``request_stop()`` (honoured after the current
   batch) and ``set_learning_rate(lr)`` (applied from the next batch on).
 
@@ -282,8 +282,10 @@ def _engine_class():
                 run.diverge(batch + 1, logs)
                 self.model.stop_training = True
                 return
+            if run.step == 1:  # the first batch includes tracing: speed is measured from its end
+                run.first_batch_time, run.val_seconds_at_first = time.perf_counter(), run.val_seconds
             done = batch + 1
-            reported = done == 1 or done % run.every == 0 or done == run.batches_per_epoch
+            reported = done % run.every == 0 or done == run.batches_per_epoch
             if reported:
                 run.report_batch(done, logs)
             if run.control is not None and run.control._stop.is_set():
@@ -336,7 +338,7 @@ class _Run:
         """(samples per second, seconds per batch), measured after the first batch, validation excluded."""
         if self.training_ended is not None:
             now = self.training_ended
-        if self.first_batch_time is None or self.step <= 1:
+        if self.first_batch_time is None or self.step <= 1:  # only the first batch so far: tracing included
             seconds = max(now - self.started, 1e-9)
             return self.step * self.config.batch_size / seconds, seconds / max(self.step, 1)
         seconds = max(now - self.first_batch_time - (self.val_seconds - self.val_seconds_at_first), 1e-9)
@@ -345,8 +347,6 @@ class _Run:
 
     def progress(self, phase, batch, logs, val_loss=None, val_accuracy=None) -> "Progress":
         now = time.perf_counter()
-        if self.first_batch_time is None and self.step >= 1:
-            self.first_batch_time, self.val_seconds_at_first = now, self.val_seconds
         samples_per_second, seconds_per_batch = self.speed(now)
         remaining_batches = self.epochs * self.batches_per_epoch - self.step
         remaining_validations = self.epochs - self.epoch + (phase != "epoch")

@@ -94,15 +94,19 @@ def test_progress_reports_are_sane_and_respect_subset_and_split(mnist):
     result = training.train(config, mnist, on_progress=reports.append)
     batches = [p for p in reports if p.phase == "batch"]
     epochs = [p for p in reports if p.phase == "epoch"]
-    assert [(p.epoch, p.batch) for p in batches] == [(1, 1), (1, 3), (1, 6), (1, 8), (2, 1), (2, 3), (2, 6), (2, 8)]
-    assert [p.step for p in batches] == [1, 3, 6, 8, 9, 11, 14, 16]
-    assert [p.samples_seen for p in batches] == [100, 300, 600, 800, 900, 1100, 1400, 1600]
+    assert [(p.epoch, p.batch) for p in batches] == [(1, 3), (1, 6), (1, 8), (2, 3), (2, 6), (2, 8)]
+    assert [p.step for p in batches] == [3, 6, 8, 11, 14, 16]
+    assert [p.samples_seen for p in batches] == [300, 600, 800, 1100, 1400, 1600]
     for p in reports:
         assert p.batches_per_epoch == 8 and p.epochs == 2
         assert 0 < p.loss < 10 and 0 <= p.accuracy <= 1
         assert p.samples_per_second > 0 and p.eta_seconds >= 0 and p.elapsed > 0
     assert [p.elapsed for p in reports] == sorted(p.elapsed for p in reports)
-    assert batches[-1].eta_seconds < batches[0].eta_seconds  # at the end only the last validation remains
+    # ETA = batches left × seconds per batch (= batch size ÷ images/s) + validations left × the
+    # last validation's time (known from epoch 2 on: one validation, at the end of epoch 2).
+    validation_part = [p.eta_seconds - (16 - p.step) * 100 / p.samples_per_second for p in batches]
+    assert validation_part[:3] == pytest.approx([0, 0, 0], abs=1e-9)
+    assert validation_part[3] > 0 and validation_part[3:] == pytest.approx([validation_part[3]] * 3)
     assert len(epochs) == 2 and all(0 <= p.val_accuracy <= 1 and p.val_loss > 0 for p in epochs)
     assert reports[-1].phase == "evaluating"  # the final test evaluation
     assert result.status == "completed" and result.reason_key is None
@@ -117,9 +121,12 @@ def test_progress_reports_are_sane_and_respect_subset_and_split(mnist):
 
 def test_without_validation_the_val_history_is_empty(mnist):
     reports = []
-    result = training.train(small("lenet5", train_size=640, progress_every=100), mnist, on_progress=reports.append)
-    assert [(p.phase, p.batch) for p in reports] == [("batch", 1), ("batch", 10), ("epoch", 10), ("evaluating", 10)]
-    assert reports[0].eta_seconds > 0 and reports[1].eta_seconds == 0
+    # 640 images = 10 batches of 64, reported every 4: batches 4, 8 and the last one, 10.
+    result = training.train(small("lenet5", train_size=640, progress_every=4), mnist, on_progress=reports.append)
+    assert [(p.phase, p.batch) for p in reports] == [
+        ("batch", 4), ("batch", 8), ("batch", 10), ("epoch", 10), ("evaluating", 10)]
+    # ETA: 6 batches left at the speed so far, then 2, then none (no validation to wait for)
+    assert [p.eta_seconds * p.samples_per_second / 64 for p in reports[:3]] == pytest.approx([6, 2, 0])
     assert all(p.val_loss is None and p.val_accuracy is None for p in reports)
     assert result.history["val_loss"] == [] and len(result.history["loss"]) == 1
     assert result.samples_seen == 640 and result.test_accuracy is not None
@@ -149,12 +156,12 @@ def test_stop_and_learning_rate_from_another_thread(mnist):
     reported = {1: threading.Event(), 2: threading.Event()}
     answered = {1: threading.Event(), 2: threading.Event()}
 
-    def on_progress(progress):  # the worker waits at batches 1 and 2 while the UI thread acts
+    def on_progress(progress):  # the worker waits at batches 1 and 2 while the UI thread acts (reports every batch)
         if progress.phase == "batch" and progress.batch in reported:
             reported[progress.batch].set()
             answered[progress.batch].wait(timeout=30)
 
-    config = small("lenet5", optimizer="sgd", learning_rate=0.05, progress_every=2)
+    config = small("lenet5", optimizer="sgd", learning_rate=0.05, progress_every=1)
     model = training.build_model(config)  # built in the calling (UI) thread
     worker = threading.Thread(target=lambda: box.update(result=training.train(config, mnist, on_progress, control, model)))
     worker.start()
@@ -209,7 +216,7 @@ def test_learning_rate_change_is_applied_from_the_next_batch(mnist):
         np.testing.assert_allclose(after, before, rtol=0, atol=1e-20)
     assert float(model.optimizer.learning_rate) == pytest.approx(1e-30, rel=1e-6)
     rates = [(p["batch"], p["learning_rate"]) for p in result.batch_history]
-    assert rates[:2] == [(1, 0.05), (5, 0.05)] and rates[2][1] == pytest.approx(1e-30)
+    assert rates[0] == (5, 0.05) and rates[1][0] == 10 and rates[1][1] == pytest.approx(1e-30)
     with pytest.raises(training.ConfigError):
         control.set_learning_rate(0)
 
