@@ -3,8 +3,10 @@
 No Streamlit here, and TensorFlow/Keras is imported only inside functions. The studio page
 runs ``train`` in a worker thread and talks to it through two plain objects:
 
-* ``on_progress(Progress)`` is called from the worker every ``progress_every`` batches, at the
-  last batch of every epoch, at every epoch end and before evaluating;
+* ``on_progress(Progress)`` is called from the worker with phase ``"batch"`` every
+  ``progress_every`` batches and at the last batch of every epoch, ``"epoch"`` at every epoch
+  end (after validation, with its metrics), and ``"evaluating"`` once, just before the final
+  evaluation on the test set;
 * ``Control`` is shared with the UI thread: ``request_stop()`` (honoured after the current
   batch) and ``set_learning_rate(lr)`` (applied from the next batch on).
 
@@ -142,7 +144,7 @@ class TrainConfig:
 class Progress:
     """One report from the worker. Loss and accuracy are the running means of the current epoch."""
 
-    phase: str  # "batch" | "epoch" | "evaluating"
+    phase: str  # "batch" | "epoch" (after validation) | "evaluating" (once, before the test evaluation)
     epoch: int  # 1-based
     epochs: int
     batch: int  # batches done in this epoch (1-based)
@@ -399,7 +401,6 @@ class _Run:
         self.history["accuracy"].append(float(logs.get("accuracy", math.nan)))
         val_loss = val_accuracy = None
         if self.validation is not None:
-            self.emit(self.progress("evaluating", self.batches_per_epoch, logs))
             begun = time.perf_counter()
             val_loss, val_accuracy = (float(v) for v in model.evaluate(
                 *self.validation, batch_size=EVAL_BATCH, verbose=0))
