@@ -14,7 +14,7 @@ FONT = dict(size=16)
 DIVERGING = "RdBu_r"  # blue = negative, white = 0, red = positive
 MAPS = "Viridis"
 INK = [[0.0, "black"], [1.0, "white"]]  # MNIST as the canvas draws it: white ink on black
-WIDTH = 1150  # about the page width at 1280×720, used to size heights
+WIDTH = 620  # plot width (page minus colour bar) at 1280×720 with the sidebar open; sizes heights
 
 
 def _square_pixels(fig: go.Figure, xaxis: str = "xaxis", yaxis: str = "yaxis") -> None:
@@ -62,7 +62,8 @@ def mosaic(maps: np.ndarray, columns: int, gap: int, band: int) -> tuple[np.ndar
 
 def map_grid(maps: np.ndarray, titles: list[str], columns: int = 8, colorscale=MAPS,
              zmid: float | None = None, hover: str = "#%{customdata[0]} (%{customdata[1]}, %{customdata[2]}) = %{z:.3f}",
-             title: str = "", colorbar_title: str = "", title_size: int = 14) -> go.Figure:
+             title: str = "", colorbar_title: str = "", title_size: int = 14, title_lines: int = 1,
+             width: int = WIDTH) -> go.Figure:
     """Maps (n, h, w) as one tiled heatmap with a shared colour scale and a title above each tile.
 
     With ``zmid`` the scale is diverging and symmetric around it (for weights); otherwise 0…max.
@@ -71,7 +72,8 @@ def map_grid(maps: np.ndarray, titles: list[str], columns: int = 8, colorscale=M
     n, h, w = maps.shape
     columns = max(1, min(columns, n))
     gap = max(1, round(w * 0.12))
-    band = max(1, math.ceil(h * 0.3))
+    band = max(1, math.ceil(h * (0.5 if h <= 6 else 0.3)))  # room for the titles, more for tiny tiles
+    band *= title_lines
     z, index = mosaic(maps, columns, gap, band)
     tile_row = (np.arange(z.shape[0]) % (h + band)) - band
     tile_col = np.arange(z.shape[1]) % (w + gap)
@@ -93,7 +95,7 @@ def map_grid(maps: np.ndarray, titles: list[str], columns: int = 8, colorscale=M
         for k, text in enumerate(titles[:n])
     ]
     _square_pixels(fig)
-    rows_px = WIDTH * z.shape[0] / z.shape[1]
+    rows_px = width * z.shape[0] / z.shape[1]
     fig.update_layout(title=dict(text=title, font=FONT), font=FONT, plot_bgcolor="white",
                       height=int(min(max(rows_px + (55 if title else 15), 160), 900)),
                       margin=dict(l=5, r=5, t=50 if title else 10, b=5))
@@ -118,28 +120,38 @@ def bar_figure(values: np.ndarray, labels: list[str], title: str = "", highlight
     return fig
 
 
-def probability_figure(probabilities: np.ndarray, title: str, y_title: str, true: int | None = None) -> go.Figure:
+def probability_figure(probabilities: np.ndarray, title: str, y_title: str, true: int | None = None,
+                       height: int = 300) -> go.Figure:
     """The ten class probabilities as bars with percentages; the answer in orange, the true label outlined."""
     probabilities = np.asarray(probabilities, dtype=float)
     fig = bar_figure(probabilities, [str(d) for d in range(10)], title, highlight=int(probabilities.argmax()),
-                     y_title=y_title, y_range=(0, 1.15))
+                     y_title=y_title, y_range=(0, 1.15), height=height)
     fig.data[0].text = [f"{p:.0%}" if p >= 0.005 else "" for p in probabilities]
     if true is not None:
         fig.data[0].marker.line = dict(color=["#2ca02c" if d == true else "rgba(0,0,0,0)" for d in range(10)], width=4)
     return fig
 
 
-def pixel_sum_figure(kernel: np.ndarray, patch: np.ndarray, titles: tuple[str, str, str]) -> go.Figure:
-    """Three small annotated grids side by side: kernel, input patch, kernel × patch (all k×k)."""
+def _number(value: float) -> str:
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text
+
+
+def pixel_sum_figure(kernel: np.ndarray, patch: np.ndarray, titles: tuple[str, str, str],
+                     height: int = 300, patch_colorscale=INK) -> go.Figure:
+    """Three small annotated grids side by side: kernel, input patch, kernel × patch (all k×k).
+
+    The patch is drawn like its source (white ink on black for the image, viridis for a feature map).
+    """
     kernel = np.asarray(kernel, dtype=float)
     patch = np.asarray(patch, dtype=float)
     products = kernel * patch
     weight_reach = float(np.abs(kernel).max()) or 1.0
     product_reach = float(np.abs(products).max()) or 1.0
-    size = 13 if kernel.shape[0] > 3 else 16
+    size = 14 if kernel.shape[0] > 3 else 18
     grids = (
         (kernel, DIVERGING, -weight_reach, weight_reach),
-        (patch, "Greys", 0.0, max(1.0, float(patch.max()))),
+        (patch, patch_colorscale, 0.0, max(1.0, float(patch.max()))),
         (products, DIVERGING, -product_reach, product_reach),
     )
     traces, layout, annotations = [], {}, []
@@ -147,7 +159,7 @@ def pixel_sum_figure(kernel: np.ndarray, patch: np.ndarray, titles: tuple[str, s
         suffix = "" if i == 0 else str(i + 1)
         traces.append(go.Heatmap(
             z=values, colorscale=scale, zmin=zmin, zmax=zmax, showscale=False,
-            text=[[f"{v:.2f}" for v in row] for row in values], texttemplate="%{text}",
+            text=[[_number(v) for v in row] for row in values], texttemplate="%{text}",
             textfont=dict(size=size), hovertemplate="%{z:.4f}<extra></extra>",
             xgap=2, ygap=2, xaxis=f"x{suffix}", yaxis=f"y{suffix}",
         ))
@@ -156,9 +168,9 @@ def pixel_sum_figure(kernel: np.ndarray, patch: np.ndarray, titles: tuple[str, s
         layout[f"yaxis{suffix}"] = dict(visible=False, autorange="reversed", scaleanchor=f"x{suffix}",
                                         constrain="domain")
         annotations.append(dict(x=sum(domain) / 2, y=1.0, xref="paper", yref="paper", yanchor="bottom",
-                                text=titles[i], showarrow=False, font=FONT))
+                                text=titles[i], showarrow=False, font=dict(size=17, color="#222")))
     return go.Figure(traces, layout=dict(
-        **layout, annotations=annotations, height=340, font=FONT, plot_bgcolor="white",
+        **layout, annotations=annotations, height=height, font=FONT, plot_bgcolor="white",
         margin=dict(l=5, r=5, t=50, b=5)))
 
 
@@ -208,32 +220,34 @@ def confusion_figure(matrix: np.ndarray, x_title: str, y_title: str, title: str 
     text = matrix.astype(str)
     hover = f"{y_title}: %{{y}}<br>{x_title}: %{{x}}<br>%{{z:.0f}}<extra></extra>"
     fig = go.Figure([
-        go.Heatmap(z=off, x=labels, y=labels, colorscale="Reds", zmin=0, zmax=max(1.0, float(np.nanmax(off))),
-                   text=text, texttemplate="%{text}", textfont=dict(size=15), hoverongaps=False,
-                   hovertemplate=hover, xgap=1, ygap=1, colorbar=dict(thickness=14)),
+        go.Heatmap(z=off, x=labels, y=labels, colorscale=[[0, "#fff5f0"], [1, "#ef5a3c"]],  # dark text stays legible
+                   zmin=0, zmax=max(1.0, float(np.nanmax(off))),
+                   text=text, texttemplate="%{text}", textfont=dict(size=16, color="#111"), hoverongaps=False,
+                   hovertemplate=hover, xgap=1, ygap=1, colorbar=dict(thickness=14, len=0.8)),
         go.Heatmap(z=on, x=labels, y=labels, colorscale=[[0, "#d9f2d9"], [1, "#d9f2d9"]], showscale=False,
-                   text=text, texttemplate="<b>%{text}</b>", textfont=dict(size=15), hoverongaps=False,
+                   text=text, texttemplate="<b>%{text}</b>", textfont=dict(size=16, color="#111"), hoverongaps=False,
                    hovertemplate=hover, xgap=1, ygap=1),
     ])
     if mark is not None:
         true, pred = mark
         fig.add_shape(type="rect", x0=pred - 0.5, x1=pred + 0.5, y0=true - 0.5, y1=true + 0.5,
                       line=dict(color="black", width=3))
-    fig.update_layout(title=dict(text=title, font=FONT), font=FONT, height=560, plot_bgcolor="white",
+    fig.update_layout(title=dict(text=title, font=FONT), font=FONT, height=600, plot_bgcolor="white",
                       margin=dict(l=10, r=10, t=50 if title else 10, b=10),
-                      xaxis=dict(title=x_title, side="top", type="category", constrain="domain"),
+                      xaxis=dict(title=x_title, side="top", type="category", constrain="domain",
+                                 tickfont=dict(size=17)),
                       yaxis=dict(title=y_title, autorange="reversed", type="category", scaleanchor="x",
-                                 constrain="domain"))
+                                 constrain="domain", tickfont=dict(size=17)))
     return fig
 
 
-def gallery_figure(images: np.ndarray, captions: list[str], columns: int = 10) -> go.Figure:
-    """Small 28×28 digits in a grid, each with a caption above it (white ink on black)."""
+def gallery_figure(images: np.ndarray, captions: list[str], columns: int = 10, caption_lines: int = 1) -> go.Figure:
+    """Small 28×28 digits in a grid, each with a caption above it (white ink on black); no colour bar."""
     images = np.asarray(images, dtype=float)
     if images.max(initial=0) > 1.0:
         images = images / 255.0
-    fig = map_grid(images, captions, columns=columns, colorscale=INK, title_size=15,
-                   hover="(%{customdata[1]}, %{customdata[2]}) = %{z:.2f}")
+    fig = map_grid(images, captions, columns=columns, colorscale=INK, title_size=15, title_lines=caption_lines,
+                   hover="(%{customdata[1]}, %{customdata[2]}) = %{z:.2f}", width=WIDTH + 60)
     fig.data[0].showscale = False
     fig.data[0].zmin, fig.data[0].zmax = 0.0, 1.0
     return fig

@@ -58,55 +58,61 @@ def choose_model():
         st.stop()
 
 
-def choose_input() -> tuple[np.ndarray, int | None, str]:
-    """The student's last drawing or a chosen MNIST test image → (image, true label or None, title)."""
+def current_drawing() -> np.ndarray | None:
+    """The lab's last prepared drawing (28, 28), if there is a usable one."""
     drawing = st.session_state.get("last_digit")
     if drawing is not None and np.shape(drawing) != (28, 28):
         st.warning(tr(T + "bad_drawing"))
-        drawing = None
-    sources = (["drawing"] if drawing is not None else []) + ["test"]
-    if drawing is not None:  # a new drawing since the last run: show it
-        stamp = hash(np.asarray(drawing, dtype=np.float32).tobytes())
-        if st.session_state.get("inside_drawing_seen") != stamp:
-            st.session_state["inside_drawing_seen"] = stamp
-            st.session_state["inside_source"] = "drawing"
-    labels = {s: tr(T + f"source_{s}") for s in sources}
-    source = st.radio(tr(T + "source"), sources, format_func=labels.get, horizontal=True, key="inside_source")
-    if source == "drawing":
-        return np.asarray(drawing, dtype=np.float32), None, tr(T + "drawing_title")
-    if drawing is None:
-        st.info(tr(T + "no_drawing"))
-        st.page_link("pages/cnn_lab.py", label=tr("nav.cnn_lab"), icon="✏️")
-    mnist = mnist_or_stop()
+        return None
+    return None if drawing is None else np.asarray(drawing, dtype=np.float32)
 
+
+def choose_source(drawing: np.ndarray | None) -> str:
+    """ "drawing" or "test"; a drawing that is new since the last run is shown at once."""
+    if drawing is None:
+        return "test"
+    stamp = hash(drawing.tobytes())
+    if st.session_state.get("inside_drawing_seen") != stamp:
+        st.session_state["inside_drawing_seen"] = stamp
+        st.session_state["inside_source"] = "drawing"
+    labels = {s: tr(T + f"source_{s}") for s in ("drawing", "test")}
+    return st.radio(tr(T + "source"), list(labels), format_func=labels.get, horizontal=True, key="inside_source")
+
+
+mnist = mnist_or_stop()
+drawing = current_drawing()
+source = choose_source(drawing)
+controls = st.columns([5, 4, 2], vertical_alignment="bottom")
+with controls[0]:
+    model, token = choose_model()
+if source == "drawing":
+    image, true_label, input_title = drawing, None, tr(T + "drawing_title")
+else:
     def roll():
         st.session_state["inside_index"] = int(np.random.default_rng().integers(len(mnist.x_test)))
 
-    left, right = st.columns([3, 1], vertical_alignment="bottom")
-    index = left.number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, 0, key="inside_index")
-    right.button("🎲 " + tr(T + "random"), on_click=roll, key="inside_random")
+    index = controls[1].number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, 0, key="inside_index")
+    controls[2].button("🎲 " + tr(T + "random"), on_click=roll, key="inside_random", width="stretch")
     image = mnist.x_test[index].astype(np.float32) / 255.0
-    label = int(mnist.y_test[index])
-    return image, label, tr(T + "test_title", index=index, label=label)
-
-
-top = st.columns(2)
-with top[0]:
-    model, token = choose_model()
-with top[1]:
-    image, true_label, input_title = choose_input()
+    true_label = int(mnist.y_test[index])
+    input_title = tr(T + "test_title", index=index, label=true_label)
 
 outputs = explain.layer_outputs(model, image)
 probabilities = outputs[model.layers[-1].name]
 answer = int(probabilities.argmax())
 
-left, right = st.columns([1, 2])
-left.plotly_chart(charts.digit_figure(image, input_title, height=330), key="inside_input")
+left, right = st.columns([2, 3])
+left.plotly_chart(charts.digit_figure(image, input_title, height=300), key="inside_input")
+if drawing is None:
+    left.caption(tr(T + "no_drawing"))
+    left.page_link("pages/cnn_lab.py", label=tr("nav.cnn_lab"), icon="✏️")
 with right:
-    st.markdown("### " + tr(T + "answer", digit=answer, confidence=f"{probabilities[answer]:.1%}"))
+    numbers = st.columns(2)
+    numbers[0].metric(tr(T + "answer"), str(answer))
+    numbers[1].metric(tr(T + "confidence"), f"{probabilities[answer]:.1%}")
     if true_label is not None:
         st.markdown(tr(T + ("true_ok" if true_label == answer else "true_wrong"), label=true_label))
-    st.plotly_chart(charts.probability_figure(probabilities, "", tr(T + "probability"), true_label),
+    st.plotly_chart(charts.probability_figure(probabilities, "", tr(T + "probability"), true_label, height=250),
                     key="inside_probabilities")
 
 tab_maps, tab_dense, tab_pixel, tab_why = st.tabs(
@@ -130,7 +136,7 @@ with tab_dense:
     st.subheader(tr(T + "filters_title", name=first, k=kernels.shape[0], n=kernels.shape[-1]))
     st.markdown(tr(T + "filters_caption"))
     st.plotly_chart(charts.map_grid(np.moveaxis(kernels, -1, 0), [f"#{k}" for k in range(kernels.shape[-1])],
-                                    columns=16 if kernels.shape[-1] > 8 else 8, colorscale=charts.DIVERGING,
+                                    columns=8, colorscale=charts.DIVERGING,
                                     zmid=0.0, colorbar_title=tr(T + "weight")), key="inside_filters")
     dense_names = explain.hidden_dense_names(model)
     if not dense_names:
@@ -148,7 +154,7 @@ with tab_pixel:
     cols = st.columns(4)
     layer = cols[0].selectbox(tr(T + "pixel_layer"), conv_names, key="inside_pixel_layer")
     maps = outputs[layer]
-    channel = cols[1].number_input(tr(T + "pixel_map", n=maps.shape[-1]), 0, maps.shape[-1] - 1, 0,
+    channel = cols[1].number_input(tr(T + "pixel_map", n=maps.shape[-1] - 1), 0, maps.shape[-1] - 1, 0,
                                    key=f"inside_pixel_map_{layer}")
     best_row, best_col = np.unravel_index(int(maps[:, :, channel].argmax()), maps.shape[:2])
     row = cols[2].slider(tr(T + "pixel_row"), 0, maps.shape[0] - 1, int(best_row), key=f"inside_row_{layer}_{channel}")
@@ -159,22 +165,23 @@ with tab_pixel:
     shown_channel = 0
     if in_channels > 1:
         strongest = int(np.abs(pixel.per_channel).argmax())
-        shown_channel = st.number_input(tr(T + "pixel_channel", n=in_channels), 0, in_channels - 1, strongest,
-                                        key=f"inside_pixel_channel_{layer}")
+        shown_channel = st.columns(2)[0].number_input(tr(T + "pixel_channel", n=in_channels), 0, in_channels - 1,
+                                                      strongest, key=f"inside_pixel_channel_{layer}")
     k = pixel.kernel.shape[0]
     box = (pixel.top, pixel.left, k, pixel.kernel.shape[1])
     source_title = tr(T + "source_image") if in_channels == 1 else tr(
         T + "source_map", name=explain.previous_layer(model, layer), channel=shown_channel)
-    views = st.columns([1, 1, 2])
+    views = st.columns(2)
     views[0].plotly_chart(charts.digit_figure(source[:, :, shown_channel], source_title, box=box, height=300,
                                               colorscale=charts.INK if in_channels == 1 else charts.MAPS),
                           key="inside_pixel_source")
     views[1].plotly_chart(charts.digit_figure(maps[:, :, channel], tr(T + "target_map", name=layer, channel=channel),
                                               box=(row, col, 1, 1), height=300, colorscale=charts.MAPS),
                           key="inside_pixel_target")
-    views[2].plotly_chart(charts.pixel_sum_figure(
+    st.plotly_chart(charts.pixel_sum_figure(
         pixel.kernel[:, :, shown_channel], pixel.patch[:, :, shown_channel],
-        (tr(T + "kernel_title"), tr(T + "patch_title"), tr(T + "products_title"))), key="inside_pixel_sum")
+        (tr(T + "kernel_title"), tr(T + "patch_title"), tr(T + "products_title")),
+        patch_colorscale=charts.INK if in_channels == 1 else charts.MAPS), key="inside_pixel_sum")
     if in_channels > 1:
         st.plotly_chart(charts.channel_figure(pixel.per_channel, tr(T + "channels_title", n=in_channels),
                                               tr(T + "channels_axis"), chosen=shown_channel), key="inside_channels")

@@ -108,23 +108,23 @@ if len(wrong):
     rng = np.random.default_rng(st.session_state.get("explorer_seed", 0))
     chosen = np.sort(rng.choice(wrong, size=count, replace=False))
     captions = [tr(T + "gallery_caption", pred=int(predicted[i]), true=int(truth[i])) for i in chosen]
-    st.plotly_chart(charts.gallery_figure(mnist.x_test[chosen], captions, columns=10), key="explorer_gallery")
+    st.plotly_chart(charts.gallery_figure(mnist.x_test[chosen], captions, columns=5, caption_lines=2),
+                    key="explorer_gallery")
     st.caption(tr(T + "gallery_indices", indices=", ".join(f"#{i}" for i in chosen)))
 
 # --- the confusion matrix and one cell's images
 st.header(tr(T + "matrix_header"))
 st.caption(tr(T + "matrix_caption"))
 worst_true, worst_pred = explain.worst_cell(matrix)
-left, right = st.columns([3, 2])
-with right:
-    cell_true = st.selectbox(tr(T + "cell_true"), list(range(10)), index=worst_true, key=f"explorer_true_{option}")
-    cell_pred = st.selectbox(tr(T + "cell_pred"), list(range(10)), index=worst_pred, key=f"explorer_pred_{option}")
-    limit = st.slider(tr(T + "cell_limit"), 1, 60, 20, key="explorer_cell_limit")
-    cell = explain.cell_indices(truth, predicted, cell_true, cell_pred)
-    st.markdown(tr(T + "cell_count", n=len(cell), true=cell_true, pred=cell_pred, shown=min(limit, len(cell))))
-    if len(cell):
-        shown = cell[:limit]
-        st.plotly_chart(charts.gallery_figure(mnist.x_test[shown], [f"#{i}" for i in shown], columns=5),
-                        key="explorer_cell_gallery")
-left.plotly_chart(charts.confusion_figure(matrix, tr(T + "axis_pred"), tr(T + "axis_true"),
-                                          mark=(cell_true, cell_pred)), key="explorer_matrix")
+cols = st.columns(3)
+cell_true = cols[0].selectbox(tr(T + "cell_true"), list(range(10)), index=worst_true, key=f"explorer_true_{option}")
+cell_pred = cols[1].selectbox(tr(T + "cell_pred"), list(range(10)), index=worst_pred, key=f"explorer_pred_{option}")
+limit = cols[2].slider(tr(T + "cell_limit"), 1, 60, 20, key="explorer_cell_limit")
+st.plotly_chart(charts.confusion_figure(matrix, tr(T + "axis_pred"), tr(T + "axis_true"), mark=(cell_true, cell_pred)),
+                key="explorer_matrix")
+cell = explain.cell_indices(truth, predicted, cell_true, cell_pred)
+st.markdown(tr(T + "cell_count", n=len(cell), true=cell_true, pred=cell_pred, shown=min(limit, len(cell))))
+if len(cell):
+    shown = cell[:limit]
+    st.plotly_chart(charts.gallery_figure(mnist.x_test[shown], [f"#{i}" for i in shown], columns=10),
+                    key="explorer_cell_gallery")
