@@ -203,10 +203,9 @@ def pooling_figure(x: np.ndarray, out: np.ndarray, size: int, stride: int, row: 
                       line=dict(color=ORANGE, width=3), row=1, col=1)
     _outline(fig, row, col, 1, 1, RED, row=1, col=2, line_width=5)
     for c in (1, 2):
-        _square_axes(fig, 1, c)
-    fig.update_yaxes(scaleanchor="x", row=1, col=1)
-    fig.update_yaxes(scaleanchor="x2", row=1, col=2)
-    return _layout(fig, 380, margin=dict(l=10, r=10, t=60, b=10))
+        _square_axes(fig, 1, c, ticks=False)
+    _equal_cells(fig)
+    return _layout(fig, 340, margin=dict(l=10, r=10, t=40, b=10))
 
 
 def maps_row_figure(maps: list[np.ndarray], titles: list[str], signed: bool = True, height: int = 300) -> go.Figure:
@@ -226,27 +225,20 @@ def maps_row_figure(maps: list[np.ndarray], titles: list[str], signed: bool = Tr
     return _layout(fig, height, margin=dict(l=10, r=10, t=40, b=10))
 
 
-def shift_figure(rows: list[list[np.ndarray]], row_titles: list[str], col_titles: list[str],
-                 changed: list[np.ndarray | None]) -> go.Figure:
-    """A 2 × 3 grid (original / shifted × image / feature map / pooled); changed cells outlined."""
+def shift_figure(rows: list[list[np.ndarray]], row_titles: list[str], col_titles: list[str]) -> go.Figure:
+    """A grid of maps (e.g. original / shifted × image / feature map / pooled), one colour scale per column."""
     n_rows, n_cols = len(rows), len(rows[0])
     fig = make_subplots(rows=n_rows, cols=n_cols, column_titles=col_titles, row_titles=row_titles,
                         horizontal_spacing=0.03, vertical_spacing=0.05)
-    for r, maps in enumerate(rows):
-        for c, m in enumerate(maps):
-            colours, low, high = (INK, 0, 1) if c == 0 else ("Reds", 0, max(1e-9, float(np.max(rows[0][c]))))
-            fig.add_trace(go.Heatmap(z=m, colorscale=colours, zmin=low, zmax=high, showscale=False,
+    for c in range(n_cols):
+        top = max(1e-9, max(float(np.max(maps[c])) for maps in rows))
+        for r, maps in enumerate(rows):
+            colours = INK if c == 0 else "Reds"
+            fig.add_trace(go.Heatmap(z=maps[c], colorscale=colours, zmin=0, zmax=top, showscale=False,
                                      hovertemplate="%{z:.2f}<extra></extra>"), r + 1, c + 1)
             _square_axes(fig, r + 1, c + 1, ticks=False)
-    # mark, on the shifted row, the cells that differ from the original
-    for c, mask in enumerate(changed):
-        if mask is None:
-            continue
-        ys, xs = np.nonzero(mask)
-        fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", hoverinfo="skip", showlegend=False,
-                                 marker=dict(symbol="square-open", size=6 if mask.shape[0] > 14 else 12,
-                                             color=BLUE, line=dict(width=2))), n_rows, c + 1)
-    return _layout(fig, 560, margin=dict(l=10, r=40, t=40, b=10))
+    _equal_cells(fig)
+    return _layout(fig, 480, margin=dict(l=10, r=40, t=40, b=10))
 
 
 def flatten_figure(x: np.ndarray, channel_title: str, vector_title: str) -> go.Figure:
@@ -277,15 +269,15 @@ def dropout_figure(x: np.ndarray, mask: np.ndarray, y: np.ndarray, titles: tuple
     """Activations | mask (kept / dropped) | what goes on to the next layer, numbers written in."""
     fig = make_subplots(rows=1, cols=3, subplot_titles=titles, horizontal_spacing=0.05)
     high = max(1e-9, float(max(x.max(), y.max())))
-    fig.add_trace(_heatmap(x, "Greens", 0, high, text=True, text_size=12), 1, 1)
+    fig.add_trace(_heatmap(x, "Greens", 0, high, text=True, text_size=16), 1, 1)
     fig.add_trace(go.Heatmap(z=mask.astype(float), colorscale=[[0, "#dddddd"], [1, "#9ecae1"]], zmin=0, zmax=1,
                              showscale=False, xgap=1, ygap=1, text=np.where(mask, "✓", "×"),
-                             texttemplate="%{text}", textfont=dict(size=14), hoverinfo="skip"), 1, 2)
-    fig.add_trace(_heatmap(y, "Greens", 0, high, text=True, text_size=12), 1, 3)
+                             texttemplate="%{text}", textfont=dict(size=18), hoverinfo="skip"), 1, 2)
+    fig.add_trace(_heatmap(y, "Greens", 0, high, text=True, text_size=16), 1, 3)
     for c in (1, 2, 3):
         _square_axes(fig, 1, c, ticks=False)
-        fig.update_yaxes(scaleanchor=f"x{c}" if c > 1 else "x", row=1, col=c)
-    return _layout(fig, 360, margin=dict(l=10, r=10, t=40, b=10))
+    _equal_cells(fig)
+    return _layout(fig, 260, margin=dict(l=10, r=10, t=40, b=10))
 
 
 # ---- lesson 6: softmax --------------------------------------------------------------------

@@ -63,6 +63,13 @@ def unchanged_fraction(a: np.ndarray, b: np.ndarray, tolerance: float) -> float:
     return float(np.mean(np.abs(np.asarray(a) - np.asarray(b)) <= tolerance))
 
 
+def similarity(a: np.ndarray, b: np.ndarray) -> float:
+    """How alike two same-shaped maps are: Σ a·b / √(Σ a² · Σ b²) (cosine; 1 = same pattern, 0 = no overlap)."""
+    a, b = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
+    norm = np.sqrt(np.sum(a * a) * np.sum(b * b))
+    return float(np.sum(a * b) / norm) if norm > 0 else 0.0
+
+
 def flatten(x: np.ndarray) -> np.ndarray:
     """(H, W, C) → (H·W·C,), in Keras' order: channel fastest, then column, then row."""
     return np.asarray(x).reshape(-1)

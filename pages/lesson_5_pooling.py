@@ -1,6 +1,173 @@
-"""Page under construction (being written now)."""
+"""Lesson 5: pooling (004's 4×4 example, max and average, size and stride, what a shift changes),
+flatten (5×5×64 → 1600) and dropout (a mask, training vs inference)."""
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from core.ui import tr
+from core import charts_lessons_b as charts
+from core import data
+from core.ui import lang_key, lesson_links, tr, try_this
+from lessons import convolution as conv
+from lessons import pooling
+
+T = "lesson_5."
+NO_BAR = {"displayModeBar": False}
+
+
+def slider_in_range(label: str, top: int, key: str, default: int = 0) -> int:
+    """A 0…top slider whose remembered value is pulled back inside when the range shrinks."""
+    st.session_state[key] = min(int(st.session_state.get(key, default)), top)
+    return st.slider(label, 0, top, key=key) if top > 0 else 0
+
+
+def choose_digit() -> tuple[np.ndarray, str]:
+    """A (28, 28) image in [0, 1]: the last drawing, an MNIST test digit, or (without MNIST) a stand-in."""
+    drawing = st.session_state.get("last_digit")
+    if drawing is not None and np.shape(drawing) == (28, 28):
+        sources = ["canvas", "mnist"]
+        if st.radio(tr(T + "source"), sources, format_func=lambda s: tr(T + f"source_{s}"), horizontal=True,
+                    key=lang_key("l5_source", "canvas")) == "canvas":
+            return np.asarray(drawing, dtype=float), tr(T + "source_canvas")
+    try:
+        mnist = data.load_mnist()
+    except data.MnistError as error:
+        st.warning(tr(f"data.{error.key}", **error.values) + " " + tr(T + "no_mnist"))
+        return conv.enlarge_to_28(conv.integer_grid()), tr(T + "stand_in")
+    index = st.number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, 0, key="l5_index")
+    return mnist.x_test[index] / 255.0, tr(T + "mnist_caption", index=index, label=int(mnist.y_test[index]))
+
 
 st.title(tr("nav.lesson_5"))
+st.markdown(tr(T + "intro"))
+
+# ---- ① the document's 4×4 example
+st.header(tr(T + "example_header"))
+controls, picture = st.columns([1, 2], gap="medium")
+with controls:
+    mode = st.radio(tr(T + "mode"), ["max", "average"], format_func=lambda m: tr(T + f"mode_{m}"),
+                    horizontal=True, key=lang_key("l5_mode", "max"))
+    size = st.radio(tr(T + "size"), [2, 3], format_func=lambda s: f"{s}×{s}", horizontal=True, key="l5_size")
+    stride = st.radio(tr(T + "stride"), [1, 2, 3], index=1, horizontal=True, key="l5_stride")
+    st.caption(tr(T + "edit_help"))
+    table = st.data_editor(pd.DataFrame(pooling.DOC_EXAMPLE, columns=[str(c) for c in range(4)]),
+                           hide_index=True, key="l5_table")
+    x = table.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    if np.isnan(x).any():
+        st.warning(tr(T + "empty_cells"))
+        x = np.nan_to_num(x)
+out = pooling.pool2d(x, size, stride, mode)
+n_out = out.shape[0]
+with picture:
+    left, right = st.columns(2)
+    with left:
+        row = slider_in_range(tr(T + "row"), n_out - 1, "l5_row")
+    with right:
+        col = slider_in_range(tr(T + "col"), n_out - 1, "l5_col")
+    st.plotly_chart(charts.pooling_figure(x, out, size, stride, row, col, mode,
+                                          (tr(T + "input_title"), tr(T + "output_title", n=n_out))),
+                    key="l5_example_fig", config=NO_BAR)
+window = pooling.pool_window(x, size, stride, row, col)
+numbers = ", ".join(charts.fmt(v) for v in window.ravel())
+if mode == "max":
+    step = rf"\max({numbers}) = {charts.fmt(window.max())}"
+else:
+    step = rf"\frac{{{' + '.join(charts.fmt(v) for v in window.ravel())}}}{{{window.size}}} = {window.mean():.2f}"
+matrix = r" \\ ".join(" & ".join(charts.fmt(v) for v in r_) for r_ in out)
+st.latex(rf"\mathrm{{out}}[{row}, {col}] = {step} \qquad"
+         rf" \left\lfloor \frac{{4 - {size}}}{{{stride}}} \right\rfloor + 1 = {n_out}"
+         rf" \qquad \mathrm{{out}} = \begin{{bmatrix}} {matrix} \end{{bmatrix}}")
+st.markdown(tr(T + "example_text"))
+st.info(tr(T + "correction_stride"))
+
+# ---- ② pooling a real feature map
+st.header(tr(T + "real_header"))
+st.markdown(tr(T + "real_text"))
+pick, kernel_pick = st.columns(2, gap="medium")
+with pick:
+    image, caption = choose_digit()
+with kernel_pick:
+    name = st.selectbox(tr(T + "kernel"), list(conv.PRESETS), format_func=lambda n: tr(f"lesson_4.kernel_{n}"),
+                        key=lang_key("l5_kernel", "edge_vertical"))
+    st.caption(tr(T + "settings_reused", mode=tr(T + f"mode_{mode}"), size=size, stride=stride))
+feature = conv.relu(conv.conv2d(image, conv.preset(name, 3)))
+pooled = pooling.pool2d(feature, size, stride, mode)
+st.plotly_chart(charts.maps_row_figure(
+    [image, feature, pooled],
+    [caption, tr(T + "feature_title", n=feature.shape[0]), tr(T + "pooled_title", n=pooled.shape[0])],
+    signed=False, height=330), key="l5_real_fig", config=NO_BAR)
+
+# ---- ③ move the image by a pixel
+st.header(tr(T + "shift_header"))
+st.markdown(tr(T + "shift_text"))
+move_down, move_right = st.columns(2, gap="medium")
+with move_down:
+    down = st.slider(tr(T + "down"), -2, 2, 0, key="l5_down")
+with move_right:
+    right_by = st.slider(tr(T + "right"), -2, 2, 1, key="l5_right")
+moved = pooling.shift(image, down, right_by)
+feature_moved = conv.relu(conv.conv2d(moved, conv.preset(name, 3)))
+pooled_moved = pooling.pool2d(feature_moved, size, stride, mode)
+before, after = pooling.similarity(feature, feature_moved), pooling.similarity(pooled, pooled_moved)
+figure, numbers_col = st.columns([2, 1], gap="medium")
+with figure:
+    st.plotly_chart(charts.shift_figure(
+        [[image, feature, pooled], [moved, feature_moved, pooled_moved]],
+        [tr(T + "row_original"), tr(T + "row_moved")],
+        [tr(T + "col_image"), tr(T + "col_feature"), tr(T + "col_pooled")]), key="l5_shift_fig", config=NO_BAR)
+with numbers_col:
+    st.metric(tr(T + "similarity_before"), f"{before:.0%}")
+    st.metric(tr(T + "similarity_after"), f"{after:.0%}", delta=f"{(after - before) * 100:+.0f} pt")
+    st.latex(r"\mathrm{sim}(A, B) = \frac{\sum A B}{\sqrt{\sum A^2 \sum B^2}}")
+    st.caption(tr(T + "similarity_help"))
+st.markdown(tr(T + "shift_honest"))
+
+# ---- ④ flatten
+st.header(tr(T + "flatten_header"))
+st.markdown(tr(T + "flatten_text"))
+sliders, tensor = st.columns([1, 2], gap="medium")
+with sliders:
+    h = st.slider(tr(T + "flat_h"), 1, 4, 2, key="l5_h")
+    w = st.slider(tr(T + "flat_w"), 1, 4, 3, key="l5_w")
+    c = st.slider(tr(T + "flat_c"), 1, 3, 2, key="l5_c")
+    st.latex(rf"{h} \times {w} \times {c} = {h * w * c}")
+    st.latex(r"5 \times 5 \times 64 = 1600")
+with tensor:
+    st.plotly_chart(charts.flatten_figure(np.zeros((h, w, c)), tr(T + "channel_title"), tr(T + "vector_title")),
+                    key="l5_flatten_fig", config=NO_BAR)
+st.markdown(tr(T + "flatten_doc"))
+st.info(tr(T + "correction_flatten"))
+
+# ---- ⑤ dropout
+st.header(tr(T + "dropout_header"))
+st.markdown(tr(T + "dropout_text"))
+rate_col, phase_col, button_col = st.columns([2, 2, 1], gap="medium")
+with rate_col:
+    rate = st.slider(tr(T + "rate"), 0.0, 0.9, 0.5, 0.05, key="l5_rate")
+with phase_col:
+    phase = st.radio(tr(T + "phase"), ["training", "inference"], format_func=lambda p: tr(T + f"phase_{p}"),
+                     horizontal=True, key=lang_key("l5_phase", "training"))
+with button_col:
+    if st.button(tr(T + "new_mask"), key="l5_new_mask"):
+        st.session_state["l5_seed"] = st.session_state.get("l5_seed", 0) + 1
+seed = st.session_state.get("l5_seed", 0)
+training = phase == "training"
+activations = np.round(np.random.default_rng(7).uniform(0.1, 0.9, size=(4, 6)), 1)
+mask = pooling.dropout_mask(activations.shape, rate, seed)
+passed = pooling.dropout(activations, rate, mask, training=training)
+st.plotly_chart(charts.dropout_figure(activations, mask if training else np.ones_like(mask), passed,
+                                      (tr(T + "before"), tr(T + "mask"), tr(T + "after"))),
+                key="l5_dropout_fig", config=NO_BAR)
+kept_col, sum_x_col, sum_y_col, formula_col = st.columns([1, 1, 1, 3], gap="medium")
+kept_col.metric(tr(T + "kept"), f"{int(mask.sum()) if training else activations.size} / {activations.size}")
+sum_x_col.metric("Σ x", f"{activations.sum():.1f}")
+sum_y_col.metric("Σ y", f"{passed.sum():.1f}")
+with formula_col:
+    if training:
+        st.latex(rf"y = \frac{{x \cdot m}}{{1 - r}} = \frac{{x \cdot m}}{{1 - {rate:.2f}}}"
+                 rf" = x \cdot m \times {1 / (1 - rate):.2f}")
+    else:
+        st.latex(r"y = x \quad (\text{" + tr(T + "no_dropout") + "})")
+st.markdown(tr(T + "dropout_doc"))
+
+try_this("lesson_5.try_this")
+lesson_links("pages/lesson_5_pooling.py")
