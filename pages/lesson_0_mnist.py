@@ -1,6 +1,99 @@
-"""Page under construction (being written now)."""
+"""Lesson 0: meet MNIST — browse images with their labels and pixel values, normalisation,
+one-hot labels, class counts and the average image of each digit. No TensorFlow here."""
+import numpy as np
 import streamlit as st
 
-from core.ui import tr
+from core import charts_lessons_a as charts
+from core.data import one_hot
+from core.ui import lesson_links, mnist_or_stop, tr, tr_list, try_this
+from lessons import mnist_view
 
 st.title(tr("nav.lesson_0"))
+st.markdown(tr("lesson_0.intro"))
+mnist = mnist_or_stop()
+st.markdown(tr("lesson_0.shapes", x_train=mnist.x_train.shape, y_train=mnist.y_train.shape,
+               x_test=mnist.x_test.shape, y_test=mnist.y_test.shape))
+
+
+@st.cache_data(show_spinner=False)
+def split_stats(_mnist, source: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Train counts, test counts and train mean images — computed once per MNIST file."""
+    return (mnist_view.class_counts(_mnist.y_train), mnist_view.class_counts(_mnist.y_test),
+            mnist_view.mean_images(_mnist.x_train, _mnist.y_train))
+
+
+def pick_random(size: int) -> None:
+    st.session_state["l0_position"] = int(np.random.default_rng().integers(size))
+
+
+# ---- browse ------------------------------------------------------------------------------------
+st.header(tr("lesson_0.browse_header"))
+controls, picture = st.columns([1, 1], gap="medium")
+with controls:
+    split_names = {name: tr(f"lesson_0.split_{name}") for name in ("train", "test")}
+    split = st.radio(tr("lesson_0.split"), list(split_names), horizontal=True, key="l0_split",
+                     format_func=split_names.get)
+    images, labels = (mnist.x_train, mnist.y_train) if split == "train" else (mnist.x_test, mnist.y_test)
+    digit_names = {None: tr("lesson_0.all_digits"), **{d: str(d) for d in range(10)}}
+    digit = st.selectbox(tr("lesson_0.digit_filter"), list(digit_names), key="l0_digit", format_func=digit_names.get)
+    members = mnist_view.indices_of(labels, digit)
+    if st.session_state.get("l0_position", 0) >= len(members):
+        st.session_state["l0_position"] = 0
+    position = st.number_input(tr("lesson_0.position") + f" (0–{len(members) - 1:,})", 0, len(members) - 1,
+                               key="l0_position")
+    st.button(tr("lesson_0.random"), on_click=pick_random, args=(len(members),), key="l0_random")
+    index = int(members[position])
+    image, label = images[index], int(labels[index])
+    st.markdown(tr("lesson_0.chosen", name=f"x_{split}", index=index, label=label))
+    row = st.slider(tr("lesson_0.row"), 0, 27, 14, key="l0_row")
+    col = st.slider(tr("lesson_0.col"), 0, 27, 14, key="l0_col")
+    summary = mnist_view.pixel_summary(image)
+    st.caption(tr("lesson_0.stats", min=int(summary["min"]), max=int(summary["max"]), inked=summary["inked"]))
+with picture:
+    st.plotly_chart(charts.digit_figure(image, tr("lesson_0.image_title", index=index, label=label), (row, col)),
+                    key="l0_image", config={"displayModeBar": False})
+
+# ---- normalisation -----------------------------------------------------------------------------
+st.header(tr("lesson_0.norm_header"))
+st.markdown(tr("lesson_0.norm_text"))
+value = int(image[row, col])
+formula, histogram = st.columns([1, 1], gap="medium")
+with formula:
+    st.markdown(tr("lesson_0.norm_pixel", row=row, col=col))
+    st.latex(rf"x_{{{row},{col}}} = {value} \;\longrightarrow\; \frac{{{value}}}{{255}} = {value / 255:.4f}")
+    st.latex(r"\text{shape}\;(28, 28) \xrightarrow{\text{expand\_dims}} (28, 28, 1)")
+    normalised = st.toggle(tr("lesson_0.normalised"), key="l0_normalised")
+with histogram:
+    x_title = tr("lesson_0.hist_x_norm" if normalised else "lesson_0.hist_x_raw")
+    st.plotly_chart(charts.histogram_figure(image, normalised, x_title, tr("lesson_0.hist_y")),
+                    key="l0_hist", config={"displayModeBar": False})
+
+st.subheader(tr("lesson_0.table_header"))
+st.caption(tr("lesson_0.table_help"))
+st.plotly_chart(charts.pixel_table_figure(image, normalised, (row, col)), key="l0_table",
+                config={"displayModeBar": False})
+
+# ---- one-hot -----------------------------------------------------------------------------------
+st.header(tr("lesson_0.onehot_header"))
+st.markdown(tr("lesson_0.onehot_text"))
+vector = one_hot(np.array([label]))[0]
+st.latex(rf"\text{{to\_categorical}}({label}, 10) = [{', '.join(f'{v:.0f}' for v in vector)}]")
+st.plotly_chart(charts.one_hot_figure(vector, tr("lesson_0.onehot_axis")), key="l0_onehot",
+                config={"displayModeBar": False})
+
+# ---- the whole data set ------------------------------------------------------------------------
+train_counts, test_counts, means = split_stats(mnist, mnist.source)
+st.header(tr("lesson_0.counts_header"))
+st.markdown(tr("lesson_0.counts_text"))
+st.plotly_chart(charts.class_counts_figure(train_counts, test_counts,
+                                           (tr("lesson_0.split_train"), tr("lesson_0.split_test")),
+                                           tr("lesson_0.counts_axis")),
+                key="l0_counts", config={"displayModeBar": False})
+st.header(tr("lesson_0.means_header"))
+st.markdown(tr("lesson_0.means_text"))
+st.plotly_chart(charts.mean_images_figure(means, train_counts), key="l0_means", config={"displayModeBar": False})
+
+with st.expander(tr("lesson_0.corrections_title")):
+    st.markdown("\n".join(f"- {item}" for item in tr_list("lesson_0.corrections")))
+try_this("lesson_0.try_this")
+lesson_links("pages/lesson_0_mnist.py")

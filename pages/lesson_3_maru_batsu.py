@@ -1,6 +1,144 @@
-"""Page under construction (being written now)."""
+"""Lesson 3: 004's 9 → 3 → 2 sigmoid network telling ○ from × on a 3×3 image. Starts from the
+document's weight tables; a clickable grid feeds it; numpy training with a live loss curve."""
+import time
+
+import numpy as np
 import streamlit as st
 
-from core.ui import tr
+from core import charts_lessons_a as charts
+from core.ui import lesson_links, tr, tr_list, try_this
+from lessons import maru_batsu as mb
+
+GRID = "l3_grid"          # (9,) pixels of the clickable image
+PARAMS = "l3_params"      # the network's current Params
+HISTORY = "l3_losses"     # loss per epoch over every training run so far
+st.session_state.setdefault(GRID, mb.BATSU.reshape(9).copy())
+st.session_state.setdefault(PARAMS, mb.document_params())
+st.session_state.setdefault(HISTORY, [])
+
+
+def flip(k: int) -> None:
+    st.session_state[GRID][k] = 1.0 - st.session_state[GRID][k]
+
+
+def set_grid(pattern: np.ndarray) -> None:
+    st.session_state[GRID] = pattern.reshape(9).astype(float).copy()
+
+
+def reset_network() -> None:
+    st.session_state[PARAMS] = mb.document_params()
+    st.session_state[HISTORY] = []
+
+
+names = {"maru": tr("lesson_3.maru_score"), "batsu": tr("lesson_3.batsu_score"),
+         "input": tr("lesson_3.layer_input"), "hidden": tr("lesson_3.layer_hidden"),
+         "output": tr("lesson_3.layer_output"), "loss": tr("lesson_3.loss"), "epoch": tr("lesson_3.epoch"),
+         "empty": tr("lesson_3.curve_empty")}
+short = {"maru": "○", "batsu": "×", "output": tr("lesson_3.layer_output")}
+params: mb.Params = st.session_state[PARAMS]
 
 st.title(tr("nav.lesson_3"))
+st.markdown(tr("lesson_3.intro"))
+st.latex(r"\begin{aligned} a_j &= x_1 w_{j1} + x_2 w_{j2} + \cdots + x_9 w_{j9} - \theta_j, & y_j &= \sigma(a_j)"
+         r" \quad (j = 1, 2, 3) \\ z_i &= y_1 v_{i1} + y_2 v_{i2} + y_3 v_{i3} - \varphi_i, & \text{out}_i &= \sigma(z_i)"
+         r" \quad (i = 1: \text{○},\ i = 2: \text{×}) \end{aligned}")
+if st.session_state[HISTORY]:
+    st.info(tr("lesson_3.trained_note", epochs=len(st.session_state[HISTORY])))
+else:
+    st.caption(tr("lesson_3.document_note"))
+
+# ---- the clickable image and the forward pass ------------------------------------------------
+st.header(tr("lesson_3.grid_header"))
+pad, network = st.columns([1, 2], gap="medium")
+x = st.session_state[GRID]
+f = mb.forward(x, params)
+with pad:
+    st.caption(tr("lesson_3.grid_help"))
+    for row in range(3):
+        cells = st.columns(3, gap="small")
+        for col in range(3):
+            k = 3 * row + col
+            cells[col].button(f"{x[k]:g}", key=f"l3_px{k}", on_click=flip, args=(k,), width="stretch",
+                              type="primary" if x[k] > 0.5 else "secondary")
+    presets = st.columns(3, gap="small")
+    presets[0].button("○", key="l3_set_maru", on_click=set_grid, args=(mb.MARU,), width="stretch")
+    presets[1].button("×", key="l3_set_batsu", on_click=set_grid, args=(mb.BATSU,), width="stretch")
+    presets[2].button(tr("lesson_3.clear"), key="l3_clear", on_click=set_grid, args=(np.zeros(9),), width="stretch")
+    left, right = st.columns(2)
+    left.metric(names["maru"], f"{f.out[0, 0]:.3f}")
+    right.metric(names["batsu"], f"{f.out[0, 1]:.3f}")
+    verdict = "maru" if f.out[0, 0] > f.out[0, 1] else "batsu"
+    st.markdown("#### " + tr("lesson_3.verdict", answer=short[verdict]))
+with network:
+    st.plotly_chart(charts.network_figure(x, f.y[0], f.out[0], params.w, params.v, names),
+                    key="l3_network", config={"displayModeBar": False})
+
+st.subheader(tr("lesson_3.numbers_header"))
+st.caption(tr("lesson_3.numbers_help"))
+lines = []
+for j in range(3):
+    inked = [f"{params.w[j, k]:.2g}" + ("" if x[k] == 1 else rf" \times {x[k]:g}") for k in range(9) if x[k] != 0]
+    total = " + ".join(inked) if inked else "0"
+    lines.append(rf"a_{j + 1} &= ({total}) - {params.theta[j]:.2g} = {f.a[0, j]:.3f}, & y_{j + 1} &= \sigma({f.a[0, j]:.3f})"
+                 rf" = {f.y[0, j]:.3f}")
+for i, name in enumerate(("○", "×")):
+    terms = " + ".join(rf"{params.v[i, j]:.2g} \times {f.y[0, j]:.3f}" for j in range(3))
+    lines.append(rf"z_{i + 1} &= {terms} - {params.phi[i]:.2g} = {f.z[0, i]:.3f}, & \text{{{name}}} &= \sigma({f.z[0, i]:.3f})"
+                 rf" = {f.out[0, i]:.3f}")
+st.latex(r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}")
+
+# ---- the weights and training ----------------------------------------------------------------
+st.header(tr("lesson_3.weights_header"))
+st.markdown(tr("lesson_3.weights_help"))
+weights_slot = st.empty()
+weights_slot.plotly_chart(charts.weights_figure(params.w, params.theta, params.v, params.phi, short),
+                          key="l3_weights", config={"displayModeBar": False})
+
+st.header(tr("lesson_3.train_header"))
+st.markdown(tr("lesson_3.train_help"))
+settings, curve = st.columns([1, 2], gap="medium")
+with settings:
+    copies = st.slider(tr("lesson_3.copies"), 0, 10, 5, key="l3_copies")
+    noise = st.slider(tr("lesson_3.noise"), 0.0, 0.5, 0.2, 0.05, key="l3_noise")
+    learning_rate = st.select_slider(tr("lesson_3.learning_rate"), [0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0],
+                                     value=2.0, key="l3_lr")
+    epochs = st.select_slider(tr("lesson_3.epochs"), [50, 100, 200, 500, 1000, 2000, 5000], value=500, key="l3_epochs")
+    train_clicked = st.button(tr("lesson_3.train"), type="primary", key="l3_train", width="stretch")
+    st.button(tr("lesson_3.reset"), on_click=reset_network, key="l3_reset", width="stretch")
+images, targets = mb.make_dataset(copies, noise, seed=0)
+with curve:
+    loss_slot = st.empty()
+    history = st.session_state[HISTORY]
+    loss_slot.plotly_chart(charts.loss_curve_figure(np.array(history), names, max(len(history), epochs)),
+                           key="l3_curve", config={"displayModeBar": False})
+    st.metric(tr("lesson_3.current_loss"), f"{mb.loss(images, targets, params):.4f}",
+              help=tr("lesson_3.loss_help"))
+    st.metric(tr("lesson_3.accuracy"), f"{mb.accuracy(images, targets, params) * 100:.0f} %")
+st.markdown(f"**{tr('lesson_3.dataset_header', n=len(images))}**")
+data_slot = st.empty()
+data_slot.plotly_chart(charts.dataset_figure(images, targets, mb.forward(images, params).out, short),
+                       key="l3_dataset", config={"displayModeBar": False})
+
+if train_clicked:
+    frames = 25
+    planned = len(history) + epochs
+    chunks = np.diff(np.linspace(0, epochs, frames + 1).astype(int))
+    for frame, chunk in enumerate(chunks):
+        params, losses = mb.train(images, targets, params, learning_rate, int(chunk))
+        history.extend(losses.tolist())
+        st.session_state[PARAMS] = params  # kept even if a click interrupts the run
+        loss_slot.plotly_chart(charts.loss_curve_figure(np.array(history), names, planned),
+                               key=f"l3_curve_{frame}", config={"displayModeBar": False})
+        weights_slot.plotly_chart(charts.weights_figure(params.w, params.theta, params.v, params.phi, short),
+                                  key=f"l3_weights_{frame}", config={"displayModeBar": False})
+        time.sleep(0.04)
+    if not all(np.all(np.isfinite(value)) for value in params.as_list()):
+        st.error(tr("lesson_3.diverged"))
+        reset_network()
+    else:
+        st.rerun()
+
+with st.expander(tr("lesson_3.corrections_title")):
+    st.markdown("\n".join(f"- {item}" for item in tr_list("lesson_3.corrections")))
+try_this("lesson_3.try_this")
+lesson_links("pages/lesson_3_maru_batsu.py")
