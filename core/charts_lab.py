@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 from PIL import Image
 
 UNSURE_BELOW = 0.6  # a top probability under this is announced as a guess
@@ -42,21 +41,27 @@ def enlarge(image: np.ndarray, factor: int = 6) -> np.ndarray:
     return np.kron(pixels, np.ones((factor, factor), dtype=np.uint8))
 
 
-def probability_bars(proba: np.ndarray, title: str, height: int = 260) -> go.Figure:
-    """Bars of the ten class probabilities (0–100 %), the top one highlighted."""
+def probability_bars(proba: np.ndarray, caption: str) -> str:
+    """The ten class probabilities as an HTML bar list (0–100 %), the top one highlighted.
+
+    Plain HTML rather than a plotly chart: it is redrawn after every stroke, and a browser
+    repaints ten <div>s far faster than a chart (the stroke-to-answer time is the budget here).
+    """
     top = int(np.argmax(proba))
-    colours = [ACCENT if digit == top else GREY for digit in range(10)]
-    fig = go.Figure(go.Bar(
-        x=[str(d) for d in range(10)], y=proba * 100, marker_color=colours,
-        text=[f"{p * 100:.0f}" for p in proba], textposition="outside", cliponaxis=False,
-        hovertemplate="%{x}: %{y:.1f} %<extra></extra>",
-    ))
-    fig.update_layout(
-        title=dict(text=title, font=dict(size=15)), height=height, font=dict(size=15),
-        margin=dict(l=10, r=10, t=40, b=10), showlegend=False,
-        yaxis=dict(range=[0, 112], ticksuffix=" %", showgrid=True), xaxis=dict(type="category"),
-    )
-    return fig
+    rows = []
+    for digit, p in enumerate(proba):
+        colour = ACCENT if digit == top else GREY
+        weight = "700" if digit == top else "400"
+        rows.append(
+            f'<div style="display:flex;align-items:center;gap:6px;height:22px">'
+            f'<span style="width:1.2em;text-align:right;font-weight:{weight}">{digit}</span>'
+            f'<span style="flex:1;background:#f1f3f5;height:16px;border-radius:3px">'
+            f'<span style="display:block;width:{p * 100:.1f}%;height:16px;background:{colour};'
+            f'border-radius:3px"></span></span>'
+            f'<span style="width:3.6em;text-align:right;font-variant-numeric:tabular-nums">{p * 100:.1f} %</span>'
+            f"</div>"
+        )
+    return f'<div class="lab-bars"><div style="font-weight:600;margin-bottom:4px">{caption}</div>{"".join(rows)}</div>'
 
 
 def pixel_table(image: np.ndarray) -> pd.DataFrame:
@@ -74,11 +79,15 @@ def shade_pixels(table: pd.DataFrame):
 
 
 def side_by_side_rows(results: list[dict], labels: dict[str, str]) -> pd.DataFrame:
-    """One row per model: name, document, answer, confidence (%), parameters, test accuracy (%), ms.
+    """One row of display text per model: name, document, answer, confidence, parameters,
+    test accuracy, ms per prediction ("—" where unknown).
 
     ``results`` items: name, doc, proba (10,) or None, parameters, accuracy (0–1 or None), ms.
     ``labels``: translated column names under the same keys.
     """
+    def shown(value, template: str) -> str:
+        return "—" if value is None else template.format(value)
+
     rows = []
     for item in results:
         proba = item.get("proba")
@@ -87,11 +96,11 @@ def side_by_side_rows(results: list[dict], labels: dict[str, str]) -> pd.DataFra
         rows.append({
             labels["name"]: item["name"],
             labels["doc"]: item.get("doc", ""),
-            labels["answer"]: str(read.digit) if read else "—",
-            labels["confidence"]: round(read.confidence * 100, 1) if read else None,
-            labels["parameters"]: item.get("parameters"),
-            labels["accuracy"]: round(accuracy * 100, 2) if accuracy is not None else None,
-            labels["ms"]: round(item["ms"], 2) if item.get("ms") is not None else None,
+            labels["answer"]: shown(read and read.digit, "{}"),
+            labels["confidence"]: shown(read and read.confidence * 100, "{:.1f} %"),
+            labels["parameters"]: shown(item.get("parameters"), "{:,}"),
+            labels["accuracy"]: shown(accuracy and accuracy * 100, "{:.2f} %"),
+            labels["ms"]: shown(item.get("ms"), "{:.2f}"),
         })
     return pd.DataFrame(rows)
 

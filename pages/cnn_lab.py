@@ -87,31 +87,51 @@ model, why = status[choice]
 if model is None:
     st.error(tr("cnn_lab.model_unavailable", name=option_name(choice), detail=why))
 
-draw_col, seen_col, answer_col = st.columns([1.05, 1, 1.15], gap="medium")
-with draw_col:
-    st.subheader(tr("cnn_lab.draw_title"))
-    pen = st.slider(tr("cnn_lab.stroke_width"), 5, 40, 20, key="lab_pen")
-    canvas = st_canvas(
-        stroke_width=pen, stroke_color="#ffffff", background_color="#000000",
-        width=280, height=280, drawing_mode="freedraw", return_image_data=True,
-        key=f"{CANVAS_KEY}_{st.session_state.get('lab_canvas_n', 0)}",
-    )
-    st.button(tr("cnn_lab.clear"), on_click=clear_canvas, key="lab_clear")
-    st.caption(tr("cnn_lab.canvas_help"))
 
-strokes = len((canvas.json_data or {}).get("objects", []))
-digit = None
-if canvas.image_data is not None:
-    try:
-        digit = preprocess.canvas_to_mnist(canvas.image_data)
-    except preprocess.EmptyDrawingError:
-        digit = None
+@st.fragment
+def draw_and_read(model, options: list, status: dict, trained: dict) -> None:
+    """Canvas → prepared 28×28 → answer, naive way, side by side. A stroke reruns only this part."""
+    draw_col, seen_col, answer_col = st.columns([1.3, 1, 1.1], gap="small")
+    with draw_col:
+        st.subheader(tr("cnn_lab.draw_title"))
+        pen = st.slider(tr("cnn_lab.stroke_width"), 5, 40, 20, key="lab_pen")
+        canvas = st_canvas(
+            stroke_width=pen, stroke_color="#ffffff", background_color="#000000",
+            width=280, height=280, drawing_mode="freedraw", return_image_data=True,
+            key=f"{CANVAS_KEY}_{st.session_state.get('lab_canvas_n', 0)}",
+        )
+        st.button(tr("cnn_lab.clear"), on_click=clear_canvas, key="lab_clear")
+        st.caption(tr("cnn_lab.canvas_help"))
 
-if digit is None:
-    seen_col.info(tr("cnn_lab.draw_hint"))
-else:
+    digit = None
+    if canvas.image_data is not None:
+        try:
+            digit = preprocess.canvas_to_mnist(canvas.image_data)
+        except preprocess.EmptyDrawingError:
+            digit = None
+    if digit is None:
+        seen_col.info(tr("cnn_lab.draw_hint"))
+        st.header(tr("cnn_lab.compare_title"))
+        st.info(tr("cnn_lab.compare_hint"))
+        return
     st.session_state["last_digit"] = digit
-    naive = preprocess.naive_resize(canvas.image_data)
+
+    if model is not None:  # the answer first: it is what the class waits for
+        proba, ms = inference.timed_proba(model, digit, repeats=1)
+        read = charts_lab.answer(proba)
+        with answer_col:
+            st.subheader(tr("cnn_lab.answer_title"))
+            with st.container(key="lab_answer"):
+                st.metric(tr("cnn_lab.answer_label"), str(read.digit))
+                st.markdown(tr("cnn_lab.confidence", p=f"{read.confidence * 100:.1f}"))
+                with st.container(key="lab_strokes"):
+                    strokes = len((canvas.json_data or {}).get("objects", []))
+                    st.caption(tr("cnn_lab.strokes", n=strokes, ms=f"{ms:.1f}"))
+            if not read.sure:
+                st.warning(tr("cnn_lab.unsure", digit=read.digit, p=f"{read.confidence * 100:.0f}",
+                              other=read.runner_up, q=f"{read.runner_up_confidence * 100:.0f}"))
+            st.html(charts_lab.probability_bars(proba, tr("cnn_lab.bars_title")))
+
     with seen_col:
         st.subheader(tr("cnn_lab.prepared_title"))
         with st.container(key="lab_prepared"):
@@ -119,55 +139,34 @@ else:
         st.caption(tr("cnn_lab.prepared_caption"))
         if st.toggle(tr("cnn_lab.show_pixels"), key="lab_pixels"):
             st.dataframe(charts_lab.shade_pixels(charts_lab.pixel_table(digit)), height=300)
-    if model is not None:
-        proba, ms = inference.timed_proba(model, digit, repeats=1)
-        read = charts_lab.answer(proba)
-        with answer_col:
-            st.subheader(tr("cnn_lab.answer_title"))
-            with st.container(key="lab_answer"):
-                st.metric(tr("cnn_lab.answer_label"), str(read.digit),
-                          help=tr("cnn_lab.confidence", p=f"{read.confidence * 100:.1f}"))
-                st.markdown(tr("cnn_lab.confidence", p=f"{read.confidence * 100:.1f}"))
-                st.caption(tr("cnn_lab.strokes", n=strokes, ms=f"{ms:.1f}"))
-            if not read.sure:
-                st.warning(tr("cnn_lab.unsure", digit=read.digit, p=f"{read.confidence * 100:.0f}",
-                              other=read.runner_up, q=f"{read.runner_up_confidence * 100:.0f}"))
-            st.plotly_chart(charts_lab.probability_bars(proba, tr("cnn_lab.bars_title")),
-                            config={"displayModeBar": False}, key="lab_bars")
-        with seen_col.container(border=True, key="lab_naive"):
-            st.markdown(f"**{tr('cnn_lab.naive_title')}**")
+        if model is not None:
+            naive = preprocess.naive_resize(canvas.image_data)
             naive_read = charts_lab.answer(inference.predict_proba(model, naive[np.newaxis])[0])
-            st.image(charts_lab.enlarge(naive, 3), width=84)
-            st.markdown(tr("cnn_lab.naive_answer", digit=naive_read.digit,
-                           confidence=f"{naive_read.confidence * 100:.0f}"))
-            same = naive_read.digit == read.digit
-            st.caption(tr("cnn_lab.naive_agrees" if same else "cnn_lab.naive_differs"))
+            with st.container(border=True, key="lab_naive"):
+                st.markdown(f"**{tr('cnn_lab.naive_title')}**")
+                st.image(charts_lab.enlarge(naive, 3), width=84)
+                st.markdown(tr("cnn_lab.naive_answer", digit=naive_read.digit,
+                               confidence=f"{naive_read.confidence * 100:.0f}"))
+                same = naive_read.digit == read.digit
+                st.caption(tr("cnn_lab.naive_agrees" if same else "cnn_lab.naive_differs"))
 
-st.header(tr("cnn_lab.compare_title"))
-if digit is None:
-    st.info(tr("cnn_lab.compare_hint"))
-else:
+    st.header(tr("cnn_lab.compare_title"))
     results = []
     for option in options:
-        each, each_why = status[option]
+        each, _ = status[option]
         if each is None:
             results.append({"name": picker_label(option), "doc": REGISTRY[option].doc, "proba": None})
             continue
-        proba, ms = inference.timed_proba(each, digit, repeats=2)
+        proba, ms = inference.timed_proba(each, digit, repeats=1)
         results.append({"name": option_name(option), "proba": proba, "ms": ms,
                         **option_facts(option, trained, each)})
     names = ("name", "doc", "answer", "confidence", "parameters", "accuracy", "ms")
     labels = {name: tr(f"cnn_lab.col_{name}") for name in names}
-    st.dataframe(
-        charts_lab.side_by_side_rows(results, labels), hide_index=True, key="lab_compare",
-        column_config={
-            labels["confidence"]: st.column_config.ProgressColumn(format="%.1f %%", min_value=0, max_value=100),
-            labels["parameters"]: st.column_config.NumberColumn(format="localized"),
-            labels["accuracy"]: st.column_config.NumberColumn(format="%.2f %%"),
-            labels["ms"]: st.column_config.NumberColumn(format="%.2f"),
-        },
-    )
+    st.table(charts_lab.side_by_side_rows(results, labels), hide_index=True)
     st.caption(tr("cnn_lab.compare_caption"))
+
+
+draw_and_read(model, options, status, trained)
 
 st.header(tr("cnn_lab.upload_title"))
 upload = st.file_uploader(tr("cnn_lab.upload_label"), type=UPLOAD_TYPES, help=tr("cnn_lab.upload_help"),
