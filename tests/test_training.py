@@ -87,6 +87,14 @@ def test_subset_and_split_are_seeded_disjoint_and_sized():
     assert np.array_equal(fit_rows, again) and not np.array_equal(fit_rows, other)
 
 
+def test_one_pass_normalisation_equals_the_shared_one(mnist):
+    images = mnist.x_train[:500]
+    fast = training.normalised(images)
+    assert fast.dtype == np.float32 and fast.shape == (500, 28, 28, 1)
+    np.testing.assert_array_equal(fast, data.normalise(images))
+    assert fast.max() == 1.0 and fast.min() == 0.0
+
+
 def test_progress_reports_are_sane_and_respect_subset_and_split(mnist):
     # 1,000 images, 20 % held out → 800 trained per epoch = 8 batches of 100; two epochs.
     config = small(train_size=1000, validation_split=0.2, batch_size=100, epochs=2, progress_every=3)
