@@ -335,7 +335,7 @@ def cross_entropy_figure(p_true: float, labels: dict[str, str]) -> go.Figure:
     fig.add_trace(go.Scatter(x=[clipped], y=[-np.log(clipped)], mode="markers+text", marker=dict(color=RED, size=16),
                              text=[f"{-np.log(clipped):.3f}"], textposition="top right", textfont=dict(size=17)))
     fig.update_xaxes(title=labels["x"], range=[0, 1.02])
-    fig.update_yaxes(title=labels["y"], range=[0, 5.5])
+    fig.update_yaxes(title=labels["y"], range=[0, max(5.5, float(-np.log(clipped)) * 1.15)])
     return _layout(fig, 320, showlegend=False, margin=dict(l=10, r=10, t=20, b=10))
 
 
