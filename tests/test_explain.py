@@ -233,8 +233,13 @@ def test_mosaic_places_tiles_with_gaps_and_title_bands():
 
 
 def test_chart_builders_carry_the_data():
-    fig = charts.map_grid(np.random.default_rng(0).random((5, 4, 4)), [f"#{k}" for k in range(5)], columns=3)
+    weights = np.random.default_rng(0).normal(size=(5, 4, 4))
+    fig = charts.map_grid(weights, [f"#{k}" for k in range(5)], columns=3, colorscale=charts.DIVERGING, zmid=0.0)
     assert [a.text for a in fig.layout.annotations] == ["#0", "#1", "#2", "#3", "#4"]
+    heatmap = fig.data[0]
+    assert heatmap.zmin == -heatmap.zmax == -np.abs(weights).max()  # symmetric around 0: white means 0
+    assert heatmap.colorscale == charts.go.Heatmap(colorscale=charts.DIVERGING).colorscale
+    assert np.nanmax(np.asarray(heatmap.z, dtype=float)) == pytest.approx(weights.max(), rel=1e-6)
     matrix = np.array([[5, 1], [2, 7]])
     fig = charts.confusion_figure(matrix, "pred", "true", mark=(1, 0))
     off, on = fig.data
