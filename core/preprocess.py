@@ -101,33 +101,33 @@ def stroke_width(mask: np.ndarray) -> float:
     return 2.0 * float(area) / float(edges)
 
 
-def _neighbours(mask: np.ndarray, combine) -> np.ndarray:
-    """3×3 erosion (np.logical_and) or dilation (np.logical_or) of a binary mask."""
-    padded = np.pad(mask, 1)
+def _step(mask: np.ndarray, combine, forward: bool) -> np.ndarray:
+    """One 2×2 erosion (np.logical_and) or dilation (np.logical_or): the stroke gets 1 px
+    thinner or thicker. ``forward`` alternates the corner so the drawing does not drift."""
+    padded = np.pad(mask, 1)  # padded[i + 1, j + 1] = mask[i, j]
     h, w = mask.shape
-    out = padded[1:h + 1, 1:w + 1].copy()
-    for dy in (0, 1, 2):
-        for dx in (0, 1, 2):
-            combine(out, padded[dy:dy + h, dx:dx + w], out=out)
+    corners = ((2, 1), (1, 2), (2, 2)) if forward else ((0, 1), (1, 0), (0, 0))
+    out = mask.copy()
+    for dy, dx in corners:
+        combine(out, padded[dy:dy + h, dx:dx + w], out=out)
     return out
 
 
 def match_stroke(mask: np.ndarray, target: float) -> np.ndarray:
     """Thin (erode) or thicken (dilate) a binary mask until its stroke width is near ``target`` px.
 
-    Each 3×3 step changes the width by about 2 px. Thinning never erases more than
-    half of the ink, so thin parts of a digit (a light tail of a 9) survive.
+    Each step changes the width by 1 px. Thinning never erases more than half of the ink,
+    so thin parts of a digit (a light tail of a 9) survive.
     """
-    width = stroke_width(mask)
-    steps = int(round((width - target) / 2))
-    for _ in range(min(abs(steps), 12)):
+    steps = int(round(stroke_width(mask) - target))
+    for index in range(min(abs(steps), 24)):
         if steps > 0:
-            thinner = _neighbours(mask, np.logical_and)
+            thinner = _step(mask, np.logical_and, index % 2 == 0)
             if thinner.sum() < 0.5 * mask.sum():
                 break
             mask = thinner
         else:
-            mask = _neighbours(mask, np.logical_or)
+            mask = _step(mask, np.logical_or, index % 2 == 0)
     return mask
 
 
