@@ -362,8 +362,8 @@ def surface_descent_figure(a_values: np.ndarray, b_values: np.ndarray, surface: 
                            labels: dict[str, str]) -> go.Figure:
     """Contours of log₁₀ Q over (a, b), each optimizer's path, the least-squares point as a star."""
     fig = go.Figure(go.Contour(
-        x=a_values, y=b_values, z=np.log10(surface), colorscale="Viridis", reversescale=True, ncontours=22,
-        contours=dict(coloring="heatmap", showlines=True), line=dict(width=0.5, color="white"),
+        x=a_values, y=b_values, z=np.log10(surface), colorscale=[[0, "#ffffff"], [1, "#4a5a78"]], ncontours=22,
+        contours=dict(coloring="heatmap", showlines=True), line=dict(width=0.6, color="#8a94a8"),
         colorbar=dict(title=dict(text=labels["colorbar"], side="right"), thickness=14),
         hovertemplate="a=%{x:.2f}, b=%{y:.2f}<extra></extra>",
     ))
@@ -393,7 +393,7 @@ def loss_curves_figure(losses: dict[str, np.ndarray], best_loss: float, labels: 
     fig.add_trace(go.Scatter(x=[0, longest - 1], y=[best_loss, best_loss], mode="lines", name=labels["best"],
                              line=dict(color="black", dash="dash", width=2)))
     fig.update_xaxes(title=labels["x"])
-    fig.update_yaxes(title=labels["y"], type="log")
+    fig.update_yaxes(title=labels["y"], type="log", dtick=1, exponentformat="power")
     return _layout(fig, 340, legend=dict(orientation="h", y=-0.3), margin=dict(l=10, r=10, t=20, b=10))
 
 

@@ -112,6 +112,10 @@ def descend_line(x: np.ndarray, y: np.ndarray, start, lr: float, steps: int, opt
     return descend(lambda th: mse(th, x, y), lambda th: mse_gradient(th, x, y), start, lr, steps, optimizer)
 
 
+R10 = (1.0, 1.25, 1.6, 2.0, 2.5, 3.15, 4.0, 5.0, 6.3, 8.0)  # preferred numbers: ten steps of ≈ ×1.26 per decade
+
+
 def learning_rates() -> list[float]:
-    """A log-scale ladder 10^(k/10), 0.0001 … 2.0, rounded to 3 significant digits."""
-    return [float(f"{10 ** (k / 10):.3g}") for k in range(-40, 4)]
+    """A log-scale ladder 0.0001 … 2.0 of round numbers (…, 0.01, 0.0125, 0.016, 0.02, …, 0.5, …, 1, …)."""
+    ladder = [float(f"{r * 10.0 ** e:.6g}") for e in range(-4, 0) for r in R10]
+    return ladder + [1.0, 1.25, 1.6, 2.0]

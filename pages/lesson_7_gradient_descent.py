@@ -1,6 +1,141 @@
-"""Page under construction (being written now)."""
+"""Lesson 7: gradient descent (004 3-9) — on a curve, then on lesson 1's loss surface over (a, b);
+the learning rate, divergence, and the optimizers of the documents (SGD, momentum, Adam)."""
+import numpy as np
+import pandas as pd
 import streamlit as st
 
-from core.ui import tr
+from core import charts_lessons_b as charts
+from core.ui import lang_key, lesson_links, tr, try_this
+from lessons import gradient_descent as gd
+from lessons import regression
+
+T = "lesson_7."
+NO_BAR = {"displayModeBar": False}
+RATES = gd.learning_rates()
+STARTS = {"bowl": 4.0, "two_valleys": 2.2}
+A_VALUES, B_VALUES = np.linspace(-1.0, 3.0, 81), np.linspace(-4.0, 8.0, 81)
+
+
+def rate_slider(label: str, key: str, default: float) -> float:
+    return st.select_slider(label, options=RATES, value=default, key=key, format_func=lambda r: f"{r:g}")
+
+
+def status(path: gd.Path, name: str) -> None:
+    """Converged, still going, or diverged — said plainly."""
+    if path.diverged_at is not None:
+        st.error(tr(T + "diverged", name=name, step=path.diverged_at))
+    elif path.losses[-1] > path.losses[0]:
+        st.warning(tr(T + "growing", name=name))
+    elif len(path.points) > 1 and np.max(np.abs(path.points[-1] - path.points[-2])) < 1e-4:
+        st.success(tr(T + "settled", name=name, steps=len(path.points) - 1))
+    else:
+        st.info(tr(T + "moving", name=name))
+
 
 st.title(tr("nav.lesson_7"))
+st.markdown(tr(T + "intro"))
+st.latex(r"\theta \leftarrow \theta - \eta \, \frac{\partial Q}{\partial \theta}")
+st.info(tr(T + "correction_direction"))
+
+# ---- ① one parameter: a curve
+st.header(tr(T + "curve_header"))
+controls, picture = st.columns([1, 2], gap="medium")
+with controls:
+    curve = st.radio(tr(T + "curve"), list(gd.CURVES), format_func=lambda c: tr(T + f"curve_{c}"),
+                     horizontal=True, key=lang_key("l7_curve", "bowl"))
+    low, high = gd.CURVE_RANGES[curve]
+    x0 = st.slider(tr(T + "start_x"), low, high, STARTS[curve], 0.1, key=f"l7_x0_{curve}")
+    lr1 = rate_slider(tr(T + "rate"), "l7_rate1", 0.1)
+    steps1 = st.slider(tr(T + "steps"), 1, 60, 15, key="l7_steps1")
+path1 = gd.descend_curve(curve, x0, lr1, steps1)
+f, df = gd.CURVES[curve]
+grid_x = np.linspace(low, high, 300)
+with picture:
+    st.plotly_chart(charts.curve_descent_figure(
+        grid_x, f(grid_x), path1.points[:, 0], path1.losses,
+        {"curve": tr(T + "legend_curve"), "path": tr(T + "legend_path"), "start": tr(T + "legend_start"),
+         "end": tr(T + "legend_end")}), key="l7_curve_fig", config=NO_BAR)
+slope0 = float(df(x0))
+st.latex(rf"x_1 = x_0 - \eta\, f'(x_0) = {x0:.2f} - {lr1:g} \times ({slope0:.2f}) = {x0 - lr1 * slope0:.3f}"
+         rf"\qquad x_{{{len(path1.points) - 1}}} = {path1.end[0]:.4f},\ f = {path1.losses[-1]:.4f}")
+status(path1, "x")
+with st.expander(tr(T + "steps_table")):
+    shown = path1.points[:, 0][:21]
+    st.dataframe(pd.DataFrame({"t": np.arange(len(shown)), "x": shown, "f(x)": f(shown), "f'(x)": df(shown)}),
+                 hide_index=True, width="stretch")
+st.markdown(tr(T + "curve_text"))
+
+# ---- ② two parameters: lesson 1's loss surface
+st.header(tr(T + "surface_header"))
+st.markdown(tr(T + "surface_text"))
+with st.expander(tr(T + "data_expander")):
+    d1, d2, d3 = st.columns(3)
+    n = d1.slider(tr(T + "count"), 3, 40, 12, key="l7_n")
+    noise = d2.slider(tr(T + "noise"), 0.0, 3.0, 1.0, 0.1, key="l7_noise")
+    seed = d3.number_input(tr(T + "seed"), 0, 9999, 0, key="l7_seed")
+x, y = regression.make_points(n, noise, seed=int(seed))
+best = regression.least_squares(x, y)
+best_loss = gd.mse(np.array(best), x, y)
+knobs, surface = st.columns([1, 2], gap="medium")
+with knobs:
+    a0 = st.slider(tr(T + "start_a"), -1.0, 3.0, -0.5, 0.1, key="l7_a0")
+    b0 = st.slider(tr(T + "start_b"), -4.0, 8.0, 6.0, 0.1, key="l7_b0")
+    lr2 = rate_slider(tr(T + "rate"), "l7_rate2", 0.02)
+    steps2 = st.slider(tr(T + "steps"), 1, 1000, 200, key="l7_steps2")
+    chosen = st.pills(tr(T + "optimizers"), list(gd.OPTIMIZERS), selection_mode="multi",
+                      format_func=lambda o: tr(T + f"opt_{o}"), key=lang_key("l7_opts", list(gd.OPTIMIZERS)))
+paths = {name: gd.descend_line(x, y, [a0, b0], lr2, steps2, name) for name in chosen}
+labels = {name: tr(T + f"opt_{name}") for name in gd.OPTIMIZERS}
+labels.update(start=tr(T + "legend_start"), best=tr(T + "legend_best"), colorbar="log₁₀ Q",
+              x=tr(T + "step_axis"), y="Q = Q_t / n", points=tr(T + "legend_points"))
+with surface:
+    st.plotly_chart(charts.surface_descent_figure(A_VALUES, B_VALUES, gd.mse_surface(x, y, A_VALUES, B_VALUES),
+                                                  {k: p.points for k, p in paths.items()}, best, labels),
+                    key="l7_surface_fig", config=NO_BAR)
+if not chosen:
+    st.warning(tr(T + "none_chosen"))
+for column, (name, path) in zip(st.columns(max(1, len(paths))), paths.items()):
+    with column:
+        status(path, labels[name])
+grad0 = gd.mse_gradient(np.array([a0, b0]), x, y)
+st.latex(rf"\begin{{aligned}} Q(a, b) &= \frac{{1}}{{n}} \sum_{{i=1}}^{{{n}}} \{{y_i - (a x_i + b)\}}^2, \quad"
+         rf" \frac{{\partial Q}}{{\partial a}} = -\frac{{2}}{{n}} \sum x_i r_i,"
+         rf" \quad \frac{{\partial Q}}{{\partial b}} = -\frac{{2}}{{n}} \sum r_i \\"
+         rf" a_1 &= a_0 - \eta \frac{{\partial Q}}{{\partial a}} = {a0:.2f} - {lr2:g} \times ({grad0[0]:.2f})"
+         rf" = {a0 - lr2 * grad0[0]:.3f} \\"
+         rf" b_1 &= b_0 - \eta \frac{{\partial Q}}{{\partial b}} = {b0:.2f} - {lr2:g} \times ({grad0[1]:.2f})"
+         rf" = {b0 - lr2 * grad0[1]:.3f} \end{{aligned}}")
+st.caption(tr(T + "mean_note"))
+
+# ---- ③ the fitted line and the least-squares answer
+st.header(tr(T + "fit_header"))
+curves_col, line_col = st.columns(2, gap="medium")
+with curves_col:
+    st.plotly_chart(charts.loss_curves_figure({k: p.losses for k, p in paths.items()}, best_loss, labels),
+                    key="l7_losses_fig", config=NO_BAR)
+with line_col:
+    st.plotly_chart(charts.line_fit_figure(x, y, {k: tuple(p.end) for k, p in paths.items()}, best, labels),
+                    key="l7_line_fig", config=NO_BAR)
+rows = [{tr(T + "col_method"): labels[k], "a": p.end[0], "b": p.end[1], "Q": p.losses[-1],
+         tr(T + "col_distance"): float(np.hypot(*(p.end - np.array(best)))),
+         tr(T + "col_state"): tr(T + "state_diverged", step=p.diverged_at) if p.diverged_at else ""}
+        for k, p in paths.items()]
+rows.append({tr(T + "col_method"): tr(T + "legend_best"), "a": best[0], "b": best[1], "Q": best_loss,
+             tr(T + "col_distance"): 0.0, tr(T + "col_state"): ""})
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+             column_config={c: st.column_config.NumberColumn(format="%.4f") for c in ("a", "b", "Q")}
+             | {tr(T + "col_distance"): st.column_config.NumberColumn(format="%.4f")})
+st.latex(rf"a^* = \frac{{\sum (x_i - \bar x)(y_i - \bar y)}}{{\sum (x_i - \bar x)^2}} = {best[0]:.4f},"
+         rf"\qquad b^* = \bar y - a^* \bar x = {best[1]:.4f}")
+st.markdown(tr(T + "fit_text"))
+with st.expander(tr(T + "optimizers_expander")):
+    st.markdown(tr(T + "opt_sgd_text"))
+    st.latex(r"\theta \leftarrow \theta - \eta\, g")
+    st.markdown(tr(T + "opt_momentum_text"))
+    st.latex(r"v \leftarrow 0.9\, v - \eta\, g, \qquad \theta \leftarrow \theta + v")
+    st.markdown(tr(T + "opt_adam_text"))
+    st.latex(r"m \leftarrow 0.9\, m + 0.1\, g,\quad v \leftarrow 0.999\, v + 0.001\, g^2,\quad"
+             r"\theta \leftarrow \theta - \eta \frac{\sqrt{1 - 0.999^t}}{1 - 0.9^t} \frac{m}{\sqrt{v} + 10^{-7}}")
+
+try_this("lesson_7.try_this")
+lesson_links("pages/lesson_7_gradient_descent.py")
