@@ -14,6 +14,7 @@ FONT = dict(size=16)
 DIVERGING = "RdBu_r"  # blue = negative, white = 0, red = positive
 MAPS = "Viridis"
 INK = [[0.0, "black"], [1.0, "white"]]  # MNIST as the canvas draws it: white ink on black
+STATIC = {"displayModeBar": False}  # st.plotly_chart config: no toolbar over the titles on a projector
 WIDTH = 620  # plot width (page minus colour bar) at 1280×720 with the sidebar open; sizes heights
 
 

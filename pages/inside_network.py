@@ -102,7 +102,7 @@ probabilities = outputs[model.layers[-1].name]
 answer = int(probabilities.argmax())
 
 left, right = st.columns([2, 3])
-left.plotly_chart(charts.digit_figure(image, input_title, height=300), key="inside_input")
+left.plotly_chart(charts.digit_figure(image, input_title, height=300), key="inside_input", config=charts.STATIC)
 if drawing is None:
     left.caption(tr(T + "no_drawing"))
     left.page_link("pages/cnn_lab.py", label=tr("nav.cnn_lab"), icon="✏️")
@@ -113,7 +113,7 @@ with right:
     if true_label is not None:
         st.markdown(tr(T + ("true_ok" if true_label == answer else "true_wrong"), label=true_label))
     st.plotly_chart(charts.probability_figure(probabilities, "", tr(T + "probability"), true_label, height=250),
-                    key="inside_probabilities")
+                    key="inside_probabilities", config=charts.STATIC)
 
 tab_maps, tab_dense, tab_pixel, tab_why = st.tabs(
     [tr(T + "tab_maps"), tr(T + "tab_dense"), tr(T + "tab_pixel"), tr(T + "tab_why")])
@@ -127,17 +127,18 @@ with tab_maps:
         count = min(shown, channels)
         st.markdown(tr(T + "layer_heading", name=name, kind=explain.layer_kind(model, name),
                        h=h, w=w, c=channels, shown=count))
-        st.plotly_chart(charts.map_grid(np.moveaxis(maps[:, :, :count], -1, 0), [f"#{k}" for k in range(count)],
-                                        columns=8, colorbar_title=tr(T + "activation")), key=f"inside_maps_{name}")
+        grid = charts.map_grid(np.moveaxis(maps[:, :, :count], -1, 0), [f"#{k}" for k in range(count)],
+                               columns=8, colorbar_title=tr(T + "activation"))
+        st.plotly_chart(grid, key=f"inside_maps_{name}", config=charts.STATIC)
 
 with tab_dense:
     kernels, biases = explain.first_layer_filters(model)
     first = explain.conv_layer_names(model)[0]
     st.subheader(tr(T + "filters_title", name=first, k=kernels.shape[0], n=kernels.shape[-1]))
     st.markdown(tr(T + "filters_caption"))
-    st.plotly_chart(charts.map_grid(np.moveaxis(kernels, -1, 0), [f"#{k}" for k in range(kernels.shape[-1])],
-                                    columns=8, colorscale=charts.DIVERGING,
-                                    zmid=0.0, colorbar_title=tr(T + "weight")), key="inside_filters")
+    grid = charts.map_grid(np.moveaxis(kernels, -1, 0), [f"#{k}" for k in range(kernels.shape[-1])], columns=8,
+                           colorscale=charts.DIVERGING, zmid=0.0, colorbar_title=tr(T + "weight"))
+    st.plotly_chart(grid, key="inside_filters", config=charts.STATIC)
     dense_names = explain.hidden_dense_names(model)
     if not dense_names:
         st.info(tr(T + "no_dense"))
@@ -145,8 +146,9 @@ with tab_dense:
         units = outputs[name]
         st.subheader(tr(T + "dense_title", name=name, units=len(units)))
         st.caption(tr(T + "dense_caption", active=int((units > 0).sum()), units=len(units)))
-        st.plotly_chart(charts.bar_figure(units, [str(i) for i in range(len(units))], highlight=int(units.argmax()),
-                                          y_title=tr(T + "activation"), height=260), key=f"inside_dense_{name}")
+        bars = charts.bar_figure(units, [str(i) for i in range(len(units))], highlight=int(units.argmax()),
+                                 y_title=tr(T + "activation"), height=260)
+        st.plotly_chart(bars, key=f"inside_dense_{name}", config=charts.STATIC)
 
 with tab_pixel:
     st.markdown(tr(T + "pixel_intro"))
@@ -174,17 +176,18 @@ with tab_pixel:
     views = st.columns(2)
     views[0].plotly_chart(charts.digit_figure(source[:, :, shown_channel], source_title, box=box, height=300,
                                               colorscale=charts.INK if in_channels == 1 else charts.MAPS),
-                          key="inside_pixel_source")
+                          key="inside_pixel_source", config=charts.STATIC)
     views[1].plotly_chart(charts.digit_figure(maps[:, :, channel], tr(T + "target_map", name=layer, channel=channel),
                                               box=(row, col, 1, 1), height=300, colorscale=charts.MAPS),
-                          key="inside_pixel_target")
+                          key="inside_pixel_target", config=charts.STATIC)
     st.plotly_chart(charts.pixel_sum_figure(
         pixel.kernel[:, :, shown_channel], pixel.patch[:, :, shown_channel],
         (tr(T + "kernel_title"), tr(T + "patch_title"), tr(T + "products_title")),
-        patch_colorscale=charts.INK if in_channels == 1 else charts.MAPS), key="inside_pixel_sum")
+        patch_colorscale=charts.INK if in_channels == 1 else charts.MAPS), key="inside_pixel_sum", config=charts.STATIC)
     if in_channels > 1:
-        st.plotly_chart(charts.channel_figure(pixel.per_channel, tr(T + "channels_title", n=in_channels),
-                                              tr(T + "channels_axis"), chosen=shown_channel), key="inside_channels")
+        bars = charts.channel_figure(pixel.per_channel, tr(T + "channels_title", n=in_channels),
+                                     tr(T + "channels_axis"), chosen=shown_channel)
+        st.plotly_chart(bars, key="inside_channels", config=charts.STATIC)
     formula = "sum_first" if in_channels == 1 else "sum_deep"
     st.markdown(tr(T + formula, n=in_channels, k=k, sum=f"{pixel.weighted_sum:.4f}", bias=f"{pixel.bias:+.4f}",
                    total=f"{pixel.total:.4f}", value=f"{pixel.value:.4f}"))
@@ -199,14 +202,14 @@ with tab_why:
     methods = {m: tr(T + f"method_{m}") for m in ("occlusion", "gradient")}
     method = cols[0].radio(tr(T + "why_method"), list(methods), horizontal=True,
                            format_func=methods.get, key="inside_why_method")
-    targets = {None: tr(T + "target_answer", digit=answer)} | {d: str(d) for d in range(10)}
+    targets = {"answer": tr(T + "target_answer", digit=answer)} | {d: str(d) for d in range(10)}
     target = cols[1].selectbox(tr(T + "why_target"), list(targets), format_func=targets.get,
                                key="inside_why_target")
-    target = answer if target is None else int(target)
+    target = answer if target == "answer" else int(target)
     attribution = why_map(model, token, image, target, method)
     left, right = st.columns([3, 2])
     left.plotly_chart(charts.attribution_figure(image, attribution, tr(T + "why_title", digit=target),
-                                                tr(T + "why_colorbar")), key="inside_why")
+                                                tr(T + "why_colorbar")), key="inside_why", config=charts.STATIC)
     right.markdown(tr(T + f"why_{method}", digit=target))
     right.markdown(tr(T + "why_colours", digit=target))
     if not np.abs(attribution).max() > 0:

@@ -91,12 +91,12 @@ st.button("🎲 " + tr(T + "another"), on_click=reroll, args=("explorer_random_i
           key="explorer_another")
 left, right = st.columns([1, 2])
 left.plotly_chart(charts.digit_figure(mnist.x_test[index] / 255.0, tr(T + "image_title", index=index), height=320),
-                  key="explorer_random_image")
+                  key="explorer_random_image", config=charts.STATIC)
 with right:
     verdict = "verdict_ok" if predicted[index] == truth[index] else "verdict_wrong"
     st.markdown("### " + tr(T + verdict, true=int(truth[index]), pred=int(predicted[index])))
     st.plotly_chart(charts.probability_figure(probabilities[index], "", tr(T + "probability"), int(truth[index])),
-                    key="explorer_random_probabilities")
+                    key="explorer_random_probabilities", config=charts.STATIC)
 
 # --- 002: the misclassified gallery
 st.header(tr(T + "wrong_header"))
@@ -104,12 +104,13 @@ st.caption(tr(T + "wrong_caption", n=len(wrong)))
 if len(wrong):
     cols = st.columns([3, 1], vertical_alignment="bottom")
     count = cols[0].slider(tr(T + "how_many"), 1, min(40, len(wrong)), min(10, len(wrong)), key="explorer_count")
-    cols[1].button("🔀 " + tr(T + "reshuffle"), on_click=reroll, args=("explorer_seed", 2**31), key="explorer_shuffle")
+    cols[1].button("🔀 " + tr(T + "reshuffle"), on_click=reroll, args=("explorer_seed", 2**31),
+                   key="explorer_shuffle")
     rng = np.random.default_rng(st.session_state.get("explorer_seed", 0))
     chosen = np.sort(rng.choice(wrong, size=count, replace=False))
     captions = [tr(T + "gallery_caption", pred=int(predicted[i]), true=int(truth[i])) for i in chosen]
     st.plotly_chart(charts.gallery_figure(mnist.x_test[chosen], captions, columns=5, caption_lines=2),
-                    key="explorer_gallery")
+                    key="explorer_gallery", config=charts.STATIC)
     st.caption(tr(T + "gallery_indices", indices=", ".join(f"#{i}" for i in chosen)))
 
 # --- the confusion matrix and one cell's images
@@ -121,10 +122,10 @@ cell_true = cols[0].selectbox(tr(T + "cell_true"), list(range(10)), index=worst_
 cell_pred = cols[1].selectbox(tr(T + "cell_pred"), list(range(10)), index=worst_pred, key=f"explorer_pred_{option}")
 limit = cols[2].slider(tr(T + "cell_limit"), 1, 60, 20, key="explorer_cell_limit")
 st.plotly_chart(charts.confusion_figure(matrix, tr(T + "axis_pred"), tr(T + "axis_true"), mark=(cell_true, cell_pred)),
-                key="explorer_matrix")
+                key="explorer_matrix", config=charts.STATIC)
 cell = explain.cell_indices(truth, predicted, cell_true, cell_pred)
 st.markdown(tr(T + "cell_count", n=len(cell), true=cell_true, pred=cell_pred, shown=min(limit, len(cell))))
 if len(cell):
     shown = cell[:limit]
     st.plotly_chart(charts.gallery_figure(mnist.x_test[shown], [f"#{i}" for i in shown], columns=10),
-                    key="explorer_cell_gallery")
+                    key="explorer_cell_gallery", config=charts.STATIC)

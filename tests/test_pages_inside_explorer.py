@@ -76,6 +76,7 @@ def test_inside_widgets_change_what_is_shown():
     at.selectbox(key="inside_pixel_layer").set_value("conv1").run(timeout=TIMEOUT)
     assert has(at, "over the 3×3 square") and not has(at, "input has 32 channels")
 
+    assert at.selectbox(key="inside_why_target").value == "answer"  # explains the network's own answer first
     at.radio(key="inside_why_method").set_value("gradient").run(timeout=TIMEOUT)
     assert has(at, "**Gradient × input**") and not has(at, "**Occlusion**")
     at.selectbox(key="inside_why_target").set_value(3).run(timeout=TIMEOUT)
