@@ -30,12 +30,12 @@ def pick_random(size: int) -> None:
 st.header(tr("lesson_0.browse_header"))
 controls, picture = st.columns([1, 1], gap="medium")
 with controls:
-    split_names = {name: tr(f"lesson_0.split_{name}") for name in ("train", "test")}
-    split = st.radio(tr("lesson_0.split"), list(split_names), horizontal=True, key="l0_split",
-                     format_func=split_names.get)
+    # Option labels stay the same in both languages, so a language switch keeps the selection.
+    split = st.radio(tr("lesson_0.split"), ["train", "test"], horizontal=True, key="l0_split",
+                     format_func=lambda name: f"x_{name}")
     images, labels = (mnist.x_train, mnist.y_train) if split == "train" else (mnist.x_test, mnist.y_test)
-    digit_names = {None: tr("lesson_0.all_digits"), **{d: str(d) for d in range(10)}}
-    digit = st.selectbox(tr("lesson_0.digit_filter"), list(digit_names), key="l0_digit", format_func=digit_names.get)
+    digit = st.selectbox(tr("lesson_0.digit_filter"), [None, *range(10)], key="l0_digit",
+                         format_func=lambda d: "0–9" if d is None else str(d))
     members = mnist_view.indices_of(labels, digit)
     if st.session_state.get("l0_position", 0) >= len(members):
         st.session_state["l0_position"] = 0

@@ -51,8 +51,9 @@ with formula:
     st.latex(rf"\begin{{aligned}} a &= x_1 w_1 + x_2 w_2 + x_3 w_3 - \theta \\ &= {products} {-theta:+g} \\ "
              rf"&= {total:g} {-theta:+g} = {a:g} \end{{aligned}}")
     st.latex(outputs[choice])
-    message = "lesson_2.fires" if total > theta else "lesson_2.quiet"
-    st.markdown(tr(message, total=f"{total:g}", theta=f"{theta:g}"))
+    if choice == "step":
+        message = "lesson_2.fires" if total > theta else "lesson_2.quiet"
+        st.markdown(tr(message, total=f"{total:g}", theta=f"{theta:g}"))
 with chart:
     grid = np.linspace(-6, 6, 601)
     labels = {key: tr(f"lesson_2.{name}") for key, name in

@@ -68,23 +68,33 @@ with pad:
     left.metric(names["maru"], f"{f.out[0, 0]:.3f}")
     right.metric(names["batsu"], f"{f.out[0, 1]:.3f}")
     verdict = "maru" if f.out[0, 0] > f.out[0, 1] else "batsu"
-    st.markdown("#### " + tr("lesson_3.verdict", answer=short[verdict]))
+    st.subheader(tr("lesson_3.verdict", answer=short[verdict]), anchor=False)
+    st.caption(tr("lesson_3.verdict_help"))
 with network:
     st.plotly_chart(charts.network_figure(x, f.y[0], f.out[0], params.w, params.v, names),
                     key="l3_network", config={"displayModeBar": False})
 
 st.subheader(tr("lesson_3.numbers_header"))
 st.caption(tr("lesson_3.numbers_help"))
+def signed_sum(coefficients: list[float], suffixes: list[str]) -> str:
+    """[1.0, -0.29], ['', r' \times 0.5'] → '1.00 - 0.29 \times 0.5' (never '+ -'); '0' when empty."""
+    text = ""
+    for n, (value, suffix) in enumerate(zip(coefficients, suffixes)):
+        sign = ("-" if value < 0 else "") if n == 0 else (" - " if value < 0 else " + ")
+        text += f"{sign}{abs(value):.2f}{suffix}"
+    return text or "0"
+
+
 lines = []
 for j in range(3):
-    inked = [f"{params.w[j, k]:.2g}" + ("" if x[k] == 1 else rf" \times {x[k]:g}") for k in range(9) if x[k] != 0]
-    total = " + ".join(inked) if inked else "0"
-    lines.append(rf"a_{j + 1} &= ({total}) - {params.theta[j]:.2g} = {f.a[0, j]:.3f}, & y_{j + 1} &= \sigma({f.a[0, j]:.3f})"
-                 rf" = {f.y[0, j]:.3f}")
+    inked = [k for k in range(9) if x[k] != 0]
+    total = signed_sum([params.w[j, k] for k in inked], ["" if x[k] == 1 else rf" \times {x[k]:g}" for k in inked])
+    lines.append(rf"a_{j + 1} &= ({total}) - {params.theta[j]:.2f} = {f.a[0, j]:.2f}"
+                 rf" \\ y_{j + 1} &= \sigma({f.a[0, j]:.2f}) = {f.y[0, j]:.3f}")
 for i, name in enumerate(("○", "×")):
-    terms = " + ".join(rf"{params.v[i, j]:.2g} \times {f.y[0, j]:.3f}" for j in range(3))
-    lines.append(rf"z_{i + 1} &= {terms} - {params.phi[i]:.2g} = {f.z[0, i]:.3f}, & \text{{{name}}} &= \sigma({f.z[0, i]:.3f})"
-                 rf" = {f.out[0, i]:.3f}")
+    total = signed_sum(list(params.v[i]), [rf" \times {f.y[0, j]:.3f}" for j in range(3)])
+    lines.append(rf"z_{i + 1} &= {total} - {params.phi[i]:.2f} = {f.z[0, i]:.2f}"
+                 rf" \\ \text{{{name}}} &= \sigma({f.z[0, i]:.2f}) = {f.out[0, i]:.3f}")
 st.latex(r"\begin{aligned} " + r" \\ ".join(lines) + r" \end{aligned}")
 
 # ---- the weights and training ----------------------------------------------------------------

@@ -232,7 +232,7 @@ def test_lesson_3_grid_clicks_change_the_scores():
     at.button(key="l3_set_maru").click().run()
     out = mb.forward(mb.MARU, mb.document_params()).out[0]
     assert metric(at, "lesson_3.maru_score") == f"{out[0]:.3f}"
-    assert "a_1 &= (1 + 0.1 + 0.2 + 0 + 0.1 + 0.1 + 0.3 + 0.1) - 1.4 = 0.500" in latex(at)[1]
+    assert "a_1 &= (1.00 + 0.10 + 0.20 + 0.00 + 0.10 + 0.10 + 0.30 + 0.10) - 1.40 = 0.50" in latex(at)[1]
 
 
 def test_lesson_3_training_lowers_the_loss_and_reset_restores_the_document():
