@@ -47,25 +47,26 @@ def test_page_opens_in_both_languages(key, lang):
     assert at.latex, "every lesson writes its formula with numbers"
 
 
-def assert_no_tensorflow(path: str) -> None:
-    """Open `path` through the router in a fresh Python and check TensorFlow/Keras never got imported."""
+def assert_no_tensorflow(paths: list[str]) -> None:
+    """Open each page through the router in one fresh Python; fail naming the first page after
+    which TensorFlow or Keras shows up in sys.modules."""
     code = textwrap.dedent(f"""
         import sys
         sys.path.insert(0, {str(ROOT)!r})
         from tests.conftest import open_page
-        at = open_page({path!r}, "ja")
-        assert not at.exception, [e.value for e in at.exception]
-        loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras"))
-        assert not loaded, loaded[:5]
+        for path in {paths!r}:
+            at = open_page(path, "ja")
+            assert not at.exception, (path, [e.value for e in at.exception])
+            loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras"))
+            assert not loaded, (path, loaded[:5])
     """)
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                             timeout=180, env=os.environ.copy())
     assert result.returncode == 0, result.stderr[-3000:]
 
 
-@pytest.mark.parametrize("key", list(PAGES))
-def test_page_does_not_import_tensorflow(key):
-    assert_no_tensorflow(PAGES[key])
+def test_pages_do_not_import_tensorflow():
+    assert_no_tensorflow(list(PAGES.values()))
 
 
 # ---- lesson 0 ------------------------------------------------------------------------------------
