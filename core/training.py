@@ -439,6 +439,9 @@ def train(
         zoo.compile_model(model, config.optimizer, config.learning_rate)
     x_fit, y_fit, x_val, y_val = split_data(config, mnist)
     run = _Run(config, on_progress, control, None if x_val is None else (x_val, y_val), started)
+    model_lr = float(model.optimizer.learning_rate)  # a given model may carry another rate (float32)
+    if not math.isclose(model_lr, config.learning_rate, rel_tol=1e-6):
+        run.learning_rate = model_lr
 
     fit_begun = time.perf_counter()
     model.fit(
