@@ -159,8 +159,11 @@ with tab_pixel:
     channel = cols[1].number_input(tr(T + "pixel_map", n=maps.shape[-1] - 1), 0, maps.shape[-1] - 1, 0,
                                    key=f"inside_pixel_map_{layer}")
     best_row, best_col = np.unravel_index(int(maps[:, :, channel].argmax()), maps.shape[:2])
-    row = cols[2].slider(tr(T + "pixel_row"), 0, maps.shape[0] - 1, int(best_row), key=f"inside_row_{layer}_{channel}")
-    col = cols[3].slider(tr(T + "pixel_col"), 0, maps.shape[1] - 1, int(best_col), key=f"inside_col_{layer}_{channel}")
+    row, col = int(best_row), int(best_col)
+    if maps.shape[0] > 1:  # a slider needs two values at least
+        row = cols[2].slider(tr(T + "pixel_row"), 0, maps.shape[0] - 1, row, key=f"inside_row_{layer}_{channel}")
+    if maps.shape[1] > 1:
+        col = cols[3].slider(tr(T + "pixel_col"), 0, maps.shape[1] - 1, col, key=f"inside_col_{layer}_{channel}")
     pixel = explain.explain_pixel(model, outputs, image, layer, channel, row, col)
     source = explain.layer_input(model, outputs, image, layer)
     in_channels = source.shape[-1]

@@ -103,10 +103,13 @@ st.header(tr(T + "wrong_header"))
 st.caption(tr(T + "wrong_caption", n=len(wrong)))
 if len(wrong):
     cols = st.columns([3, 1], vertical_alignment="bottom")
-    count = cols[0].slider(tr(T + "how_many"), 1, min(40, len(wrong)), min(10, len(wrong)), key="explorer_count")
+    count = 1 if len(wrong) == 1 else cols[0].slider(tr(T + "how_many"), 1, min(40, len(wrong)), min(10, len(wrong)),
+                                                      key="explorer_count")
     cols[1].button("🔀 " + tr(T + "reshuffle"), on_click=reroll, args=("explorer_seed", 2**31),
                    key="explorer_shuffle")
-    rng = np.random.default_rng(st.session_state.get("explorer_seed", 0))
+    if "explorer_seed" not in st.session_state:
+        reroll("explorer_seed", 2**31)
+    rng = np.random.default_rng(st.session_state["explorer_seed"])
     chosen = np.sort(rng.choice(wrong, size=count, replace=False))
     captions = [tr(T + "gallery_caption", pred=int(predicted[i]), true=int(truth[i])) for i in chosen]
     st.plotly_chart(charts.gallery_figure(mnist.x_test[chosen], captions, columns=5, caption_lines=2),
