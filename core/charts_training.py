@@ -84,19 +84,18 @@ def runs_overlay(runs: list[dict], labels: dict) -> go.Figure:
 
 
 def confusion_figure(counts: np.ndarray, labels: dict) -> go.Figure:
-    """Confusion matrix heatmap; diagonal = correct. ``labels``: true, predicted, title."""
+    """Confusion matrix heatmap; diagonal = correct (green), mistakes in red. ``labels``: true, predicted."""
     counts = np.asarray(counts)
     off = counts.astype(float)
     np.fill_diagonal(off, np.nan)  # colour the mistakes; the diagonal would dwarf them
     digits = [str(d) for d in range(counts.shape[0])]
     fig = go.Figure(go.Heatmap(
-        z=off, x=digits, y=digits, colorscale="Reds", showscale=False, text=counts, texttemplate="%{text}",
+        z=off, x=digits, y=digits, colorscale="Reds", showscale=False, text=counts, texttemplate="%{text}", textfont=dict(size=13),
         hovertemplate=f"{labels['true']} %{{y}} → {labels['predicted']} %{{x}}: %{{text}}<extra></extra>",
     ))
     fig.update_xaxes(title_text=labels["predicted"], side="top", type="category")
     fig.update_yaxes(title_text=labels["true"], autorange="reversed", type="category")
-    fig.update_layout(title=dict(text=labels["title"], y=0.02, yanchor="bottom"), height=480, font=FONT,
-                      margin=dict(l=10, r=10, t=60, b=40), plot_bgcolor="#e8f5e9")
+    fig.update_layout(height=460, font=FONT, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="#e8f5e9")
     return fig
 
 
@@ -118,6 +117,6 @@ def digit_gallery(images: np.ndarray, titles: list[str], columns: int = 8, color
         axis = "" if k == 0 else str(k + 1)
         fig.layout[f"yaxis{axis}"].scaleanchor = f"x{axis}"
     for k, annotation in enumerate(fig.layout.annotations):
-        annotation.font = dict(size=14, color=(colors[k] if colors else None))
-    fig.update_layout(height=150 * rows + 20, font=FONT, margin=dict(l=5, r=5, t=30, b=5))
+        annotation.font = dict(size=13, color=(colors[k] if colors else None))
+    fig.update_layout(height=125 * rows + 10, font=FONT, margin=dict(l=5, r=5, t=25, b=5))
     return fig

@@ -17,6 +17,7 @@ grows), and test predictions are kept as one byte per image.
 """
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -27,6 +28,7 @@ from typing import Callable
 
 import numpy as np
 
+LOG = logging.getLogger(__name__)
 CURVE_POINTS = 300
 ACTIVE = ("queued", "running")
 DEFAULT_GRACE = 30.0  # seconds a session may be disconnected (a network blip) before its job stops
@@ -80,7 +82,7 @@ class Job:
     budget: float | None = None  # time box in seconds (subset and epochs chosen when it starts)
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:8])
     state: str = "queued"  # queued → running → completed | stopped | diverged | failed | cancelled
-    phase: str = "queued"  # queued, measuring, training, evaluating, predicting, done
+    phase: str = "queued"  # queued, measuring, training, evaluating (test), predicting, done
     control: object = None
     progress: object = None  # the latest core.training.Progress
     curve: Curve = field(default_factory=Curve)
@@ -342,6 +344,7 @@ class JobManager:
                         job.phase = "predicting"
                     job.predictions, job.confidence = predict_test_set(result.model, job.mnist.x_test)
         except Exception as exc:  # a failed run must not take the server down; the page shows it
+            LOG.exception("training job %s failed", job.id)
             error = f"{type(exc).__name__}: {exc}"
         finally:
             with self._lock:
@@ -367,13 +370,14 @@ class JobManager:
         with self._lock:
             job.progress = progress
             if progress.phase == "batch":
+                job.phase = "training"
                 seen = _steps(progress)
                 job.curve.add({"step": seen, "epoch": seen / max(1, progress.batches_per_epoch),
                                "loss": progress.loss, "accuracy": progress.accuracy})
             elif progress.phase == "epoch":
                 job.epochs.append({"epoch": progress.epoch, "loss": progress.loss, "accuracy": progress.accuracy,
                                    "val_loss": progress.val_loss, "val_accuracy": progress.val_accuracy})
-            elif progress.phase == "evaluating":
+            elif progress.phase == "evaluating":  # the engine says so once, before the test evaluation
                 job.phase = "evaluating"
 
     def _start_janitor(self) -> None:

@@ -14,7 +14,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from core import charts_training as charts
 from core import jobs, studio, timebox
 from core.training import ConfigError, TrainConfig
-from core.ui import mnist_or_stop, tr, tr_list
+from core.ui import lang, mnist_or_stop, tr, tr_list
 from models.zoo import REGISTRY, pretrained_meta
 
 T = "training_studio."
@@ -35,29 +35,35 @@ runs: list = st.session_state.setdefault("studio_runs", [])
 trained: dict = st.session_state.setdefault("trained_models", {})
 
 
+def wkey(name: str) -> str:
+    """A widget's key, per language: a radio or selectbox reports its value by its label, and a label
+    that changed with the language would come back as a plain string."""
+    return f"_studio_{name}_{lang()}"
+
+
 def widget(name: str, value=None) -> str:
     """A widget key seeded from the kept settings (widget state is dropped when the student leaves the page)."""
-    key = f"_studio_{name}"
+    key = wkey(name)
     if key not in st.session_state:
         st.session_state[key] = S[name] if value is None else value
     return key
 
 
 def keep(name: str) -> None:
-    S[name] = st.session_state[f"_studio_{name}"]
+    S[name] = st.session_state[wkey(name)]
 
 
 def keep_dropout(index: int) -> None:
-    S["dropout"][index] = st.session_state[f"_studio_dropout_{index}"]
+    S["dropout"][index] = st.session_state[wkey(f"dropout_{index}")]
 
 
 def load(config: TrainConfig) -> None:
     """Put a config into the sliders (document settings, class preset, another model)."""
     S.update(studio.settings_from_config(config))
     for name in ("key", "epochs", "batch_size", "optimizer", "learning_rate", "train_size", "validation_split", "seed"):
-        st.session_state[f"_studio_{name}"] = S[name]
+        st.session_state[wkey(name)] = S[name]
     for index, rate in enumerate(S["dropout"]):
-        st.session_state[f"_studio_dropout_{index}"] = rate
+        st.session_state[wkey(f"dropout_{index}")] = rate
 
 
 def collect() -> None:
@@ -79,6 +85,23 @@ def collect() -> None:
         trained.pop(label, None)
 
 
+@st.cache_data(show_spinner=False)
+def layer_rows(key: str) -> list[dict]:
+    """The architecture table of a model without a shipped JSON (builds it: TensorFlow)."""
+    from models import zoo
+
+    return zoo.layer_table(zoo.build(key))
+
+
+def section(title: str):
+    """A titled section; folded into an expander while a training runs."""
+    if busy:
+        return st.expander(title, expanded=False)
+    box = st.container()
+    box.header(title)
+    return box
+
+
 st.title("🏋️ " + tr("nav.training_studio"))
 st.markdown(tr(T + "intro"))
 mnist = mnist_or_stop()
@@ -86,75 +109,77 @@ collect()
 view = manager.poll(SID)
 busy = view is not None and view.active
 
-# --- 1. the model ------------------------------------------------------------------------------
-st.header(tr(T + "model_title"))
-st.selectbox(tr(T + "model"), list(REGISTRY), key=widget("key"), disabled=busy,
-             format_func=lambda k: f"{REGISTRY[k].doc} · {tr(f'models.{k}.name')} ({k})",
-             on_change=lambda: load(TrainConfig.document(st.session_state["_studio_key"])))
-key = S["key"]
-meta = pretrained_meta(key) or {}
-left, right = st.columns([3, 2])
-with left:
-    if meta.get("layers"):
-        st.dataframe(pd.DataFrame(meta["layers"]).rename(columns=dict(zip(
+# --- 1. the model (while a run is on, sections 1 and 2 fold away so that the live view moves up) ----
+with section(tr(T + "model_title") + (f": {S['key']}" if busy else "")):
+    model_names = {k: f"{REGISTRY[k].doc} · {tr(f'models.{k}.name')} ({k})" for k in REGISTRY}  # (format_func runs
+    # outside the script under AppTest, so the texts are looked up here)
+    st.selectbox(tr(T + "model"), list(REGISTRY), key=widget("key"), disabled=busy, format_func=model_names.get,
+                 on_change=lambda: load(TrainConfig.document(st.session_state[wkey("key")])))
+    key = S["key"]
+    meta = pretrained_meta(key) or {}
+    left, right = st.columns([3, 2])
+    with left:
+        rows = meta.get("layers") or layer_rows(key)
+        st.dataframe(pd.DataFrame(rows).rename(columns=dict(zip(
             ("layer", "kind", "output_shape", "parameters"), tr_list(T + "layer_columns")))), hide_index=True)
-        st.caption(tr(T + "parameters", count=f"{meta['parameters']:,}"))
-with right:
-    d = REGISTRY[key].defaults
-    st.markdown(tr(T + "document_settings_text", doc=REGISTRY[key].doc, optimizer=d.optimizer, lr=f"{d.learning_rate:g}",
-                   batch=d.batch_size, epochs=d.epochs, validation=tr(T + f"doc_validation_{d.validation}")))
-    if meta.get("seconds_per_epoch"):
-        st.metric(tr(T + "seconds_per_epoch"), f"{meta['seconds_per_epoch']:.1f} s")
-        st.caption(tr(T + "seconds_per_epoch_note", accuracy=f"{meta['test_accuracy'] * 100:.2f}"))
+        st.caption(tr(T + "parameters", count=f"{sum(row['parameters'] for row in rows):,}"))
+    with right:
+        d = REGISTRY[key].defaults
+        st.markdown(tr(T + "document_settings_text", doc=REGISTRY[key].doc, optimizer=d.optimizer, lr=f"{d.learning_rate:g}",
+                       batch=d.batch_size, epochs=d.epochs, validation=tr(T + f"doc_validation_{d.validation}")))
+        if meta.get("seconds_per_epoch"):
+            st.metric(tr(T + "seconds_per_epoch"), f"{meta['seconds_per_epoch']:.1f} s")
+            st.caption(tr(T + "seconds_per_epoch_note", accuracy=f"{meta['test_accuracy'] * 100:.2f}"))
 
 # --- 2. settings -------------------------------------------------------------------------------
-st.header(tr(T + "settings_title"))
-b1, b2, _ = st.columns([1, 1, 2])
-b1.button("📜 " + tr(T + "document_button"), disabled=busy, on_click=lambda: load(TrainConfig.document(key)))
-b2.button("🎓 " + tr(T + "preset_button"), disabled=busy, on_click=lambda: load(timebox.class_preset(key)))
-c1, c2 = st.columns(2)
-with c1:
-    st.select_slider(tr(T + "epochs"), studio.EPOCH_CHOICES, key=widget("epochs"), on_change=keep, args=("epochs",), disabled=busy)
-    st.select_slider(tr(T + "batch_size"), studio.BATCH_CHOICES, key=widget("batch_size"), on_change=keep,
-                     args=("batch_size",), disabled=busy)
-    st.radio(tr(T + "optimizer"), studio.OPTIMIZERS, key=widget("optimizer"), on_change=keep, args=("optimizer",),
-             horizontal=True, disabled=busy, format_func=lambda o: tr(T + f"optimizer_{o}"))
-    st.select_slider(tr(T + "learning_rate"), studio.LR_CHOICES, key=widget("learning_rate"), on_change=keep,
-                     args=("learning_rate",), format_func=lambda v: f"{v:g}", disabled=busy, help=tr(T + "learning_rate_help"))
-with c2:
-    st.slider(tr(T + "train_size"), min_value=1000, max_value=60000, step=1000, key=widget("train_size"),
-              on_change=keep, args=("train_size",), disabled=busy)
-    st.slider(tr(T + "validation_split"), min_value=0.0, max_value=0.5, step=0.05, key=widget("validation_split"),
-              on_change=keep, args=("validation_split",), disabled=busy, format="%.2f")
-    for i, rate in enumerate(S["dropout"]):
-        st.slider(tr(T + "dropout", n=i + 1), 0.0, 0.9, step=0.05, key=widget(f"dropout_{i}", rate),
-                  on_change=keep_dropout, args=(i,), disabled=busy)
-    st.number_input(tr(T + "seed"), 0, 9999, step=1, key=widget("seed"), on_change=keep, args=("seed",), disabled=busy)
+with section(tr(T + "settings_title")):
+    b1, b2, _ = st.columns([1, 1, 2])
+    b1.button("📜 " + tr(T + "document_button"), disabled=busy, on_click=lambda: load(TrainConfig.document(key)))
+    b2.button("🎓 " + tr(T + "preset_button"), disabled=busy, on_click=lambda: load(timebox.class_preset(key)))
+    c1, c2 = st.columns(2)
+    with c1:
+        st.select_slider(tr(T + "epochs"), studio.EPOCH_CHOICES, key=widget("epochs"), on_change=keep, args=("epochs",), disabled=busy)
+        st.select_slider(tr(T + "batch_size"), studio.BATCH_CHOICES, key=widget("batch_size"), on_change=keep,
+                         args=("batch_size",), disabled=busy)
+        st.radio(tr(T + "optimizer"), studio.OPTIMIZERS, key=widget("optimizer"), on_change=keep, args=("optimizer",),
+                 horizontal=True, disabled=busy, format_func={o: tr(T + f"optimizer_{o}") for o in studio.OPTIMIZERS}.get)
+        st.select_slider(tr(T + "learning_rate"), studio.LR_CHOICES, key=widget("learning_rate"), on_change=keep,
+                         args=("learning_rate",), format_func=lambda v: f"{v:g}", disabled=busy, help=tr(T + "learning_rate_help"))
+    with c2:
+        st.slider(tr(T + "train_size"), min_value=1000, max_value=60000, step=1000, key=widget("train_size"),
+                  on_change=keep, args=("train_size",), disabled=busy)
+        st.slider(tr(T + "validation_split"), min_value=0.0, max_value=0.5, step=0.05, key=widget("validation_split"),
+                  on_change=keep, args=("validation_split",), disabled=busy, format="%.2f")
+        for i, rate in enumerate(S["dropout"]):
+            st.slider(tr(T + "dropout", n=i + 1), 0.0, 0.9, step=0.05, key=widget(f"dropout_{i}", rate),
+                      on_change=keep_dropout, args=(i,), disabled=busy)
+        st.number_input(tr(T + "seed"), 0, 9999, step=1, key=widget("seed"), on_change=keep, args=("seed",), disabled=busy)
 
-config = studio.config_from_settings(S)
-here = measured.get((key, config.batch_size))
-n = studio.numbers(config, studio.seconds_per_image(key, here, config.batch_size))
-with st.container(border=True):
-    st.markdown(tr(T + "numbers", n_fit=f"{n['n_fit']:,}", n_val=f"{n['n_val']:,}", batch=n["batch_size"],
-                   updates=f"{n['updates_per_epoch']:,}", last=n["last_batch"], epochs=n["epochs"],
-                   total=f"{n['updates']:,}", images=f"{n['images']:,}"))
-    if n["seconds"] is not None:
-        st.markdown(tr(T + "numbers_time", epoch=f"{n['seconds_per_epoch']:.1f}", total=f"{n['seconds']:.0f}",
-                       minutes=f"{n['seconds'] / 60:.1f}"))
-        st.caption(tr(T + ("numbers_measured" if here else "numbers_recorded"), batch=config.batch_size))
-    st.caption(tr(T + "numbers_example"))
-    if st.button("⏱️ " + tr(T + "measure", batch=config.batch_size), disabled=busy):
-        from core import training
+    config = studio.config_from_settings(S)
+    here = measured.get((key, config.batch_size))
+    n = studio.numbers(config, studio.seconds_per_image(key, here, config.batch_size))
+    with st.container(border=True):
+        st.markdown(tr(T + "numbers", n_fit=f"{n['n_fit']:,}", n_val=f"{n['n_val']:,}", batch=n["batch_size"],
+                       updates=f"{n['updates_per_epoch']:,}", last=n["last_batch"], epochs=n["epochs"],
+                       total=f"{n['updates']:,}", images=f"{n['images']:,}"))
+        if n["seconds"] is not None:
+            st.markdown(tr(T + "numbers_time", epoch=f"{n['seconds_per_epoch']:.1f}", total=f"{n['seconds']:.0f}",
+                           minutes=f"{n['seconds'] / 60:.1f}"))
+            st.caption(tr(T + ("numbers_measured" if here else "numbers_recorded"), batch=config.batch_size))
+        st.caption(tr(T + "numbers_example"))
+        if st.button("⏱️ " + tr(T + "measure", batch=config.batch_size), disabled=busy):
+            from core import training
 
-        with st.spinner(tr(T + "measuring_now")):
-            measured[(key, config.batch_size)] = training.measure_batch_seconds(config, mnist, batches=10)
-        st.rerun()
+            with st.spinner(tr(T + "measuring_now")):
+                measured[(key, config.batch_size)] = training.measure_batch_seconds(config, mnist, batches=10)
+            st.rerun()
 
 # --- 3. time box and start ---------------------------------------------------------------------
 st.header(tr(T + "start_title"))
 budgets = (0,) + timebox.BUDGETS
 st.radio(tr(T + "budget"), budgets, key=widget("budget"), on_change=keep, args=("budget",), horizontal=True,
-         disabled=busy, format_func=lambda b: tr(T + "budget_off") if b == 0 else f"{b} s", help=tr(T + "budget_help"))
+         disabled=busy, format_func={b: tr(T + "budget_off") if b == 0 else f"{b} s" for b in budgets}.get,
+         help=tr(T + "budget_help"))
 st.checkbox(tr(T + "tensorboard"), key=widget("tensorboard"), on_change=keep, args=("tensorboard",), disabled=busy,
             help=tr(T + "tensorboard_help"))
 status = manager.status()
@@ -197,23 +222,25 @@ def live() -> None:
         st.info("⏱️ " + tr(T + "plan", budget=f"{now.plan.budget:g}", images=f"{now.plan.train_size:,}",
                           epochs=now.plan.epochs, update=f"{now.plan.measurement.update_seconds * 1000:.1f}",
                           measure=f"{now.plan.measurement.spent_seconds:.1f}"))
-    if p is not None:
+    if p is None:
+        st.progress(0.0, text=tr(T + "phase_starting"))
+    else:
         text = tr(T + "progress", epoch=p.epoch, epochs=p.epochs, batch=p.batch, batches=p.batches_per_epoch,
                   eta=f"{p.eta_seconds:.0f}", speed=f"{p.samples_per_second:,.0f}", elapsed=f"{p.elapsed:.0f}")
         if now.phase in ("evaluating", "predicting"):
             text = tr(T + f"phase_{now.phase}")
         st.progress(p.fraction, text=text)
-        st.plotly_chart(charts.live_curves(now.curve, now.epochs, curve_labels(), p.epochs), key="live_curves")
     a, b = st.columns(2)
     stopping = now.stop_reason is not None
     a.button("⏹️ " + tr(T + "stop"), on_click=manager.stop, args=(SID,), disabled=stopping, type="primary")
-    if stopping:
-        a.caption(tr(T + f"stopping_{now.stop_reason}") if now.stop_reason in ("student", "time_box") else "")
+    if stopping and now.stop_reason in ("student", "time_box"):
+        a.caption(tr(T + f"stopping_{now.stop_reason}"))
     if "_studio_live_lr" not in st.session_state:
         st.session_state["_studio_live_lr"] = studio.nearest(now.config.learning_rate, studio.LR_CHOICES)
     b.select_slider(tr(T + "live_learning_rate"), studio.LR_CHOICES, key="_studio_live_lr",
                     format_func=lambda v: f"{v:g}", disabled=stopping,
                     on_change=lambda: manager.set_learning_rate(SID, st.session_state["_studio_live_lr"]))
+    st.plotly_chart(charts.live_curves(now.curve, now.epochs, curve_labels(), now.config.epochs), key="live_curves")
 
 
 if busy:
@@ -262,19 +289,20 @@ if runs:
             st.caption("✏️ " + tr(T + "in_lab", label=record["label"]))
         if record["predictions"] is not None:
             pred, conf = record["predictions"], record["confidence"]
-            left, right = st.columns([2, 3])
-            left.plotly_chart(charts.confusion_figure(
-                charts.confusion_counts(mnist.y_test, pred),
-                {"true": tr(T + "true"), "predicted": tr(T + "predicted"), "title": tr(T + "confusion_note")}))
-            wrong, sample = studio.gallery_picks(mnist.y_test, pred, count=16, seed=record["index"])
+            wrong, sample = studio.gallery_picks(mnist.y_test, pred, count=12, seed=record["index"])
+            left, right = st.columns(2)
+            with left:
+                st.plotly_chart(charts.confusion_figure(charts.confusion_counts(mnist.y_test, pred),
+                                                        {"true": tr(T + "true"), "predicted": tr(T + "predicted")}))
+                st.caption(tr(T + "confusion_note"))
             with right:
                 st.markdown("**" + tr(T + "wrong_title", count=f"{int((pred != mnist.y_test).sum()):,}") + "**")
                 st.plotly_chart(charts.digit_gallery(mnist.x_test[wrong], [
-                    f"{mnist.y_test[i]}→{pred[i]} ({float(conf[i]) * 100:.0f}%)" for i in wrong]), key="gallery_wrong")
-                st.markdown("**" + tr(T + "sample_title") + "**")
-                st.plotly_chart(charts.digit_gallery(mnist.x_test[sample], [
-                    f"{pred[i]} ({float(conf[i]) * 100:.0f}%)" for i in sample],
-                    colors=["#2ca02c" if pred[i] == mnist.y_test[i] else "#d62728" for i in sample]), key="gallery_sample")
+                    f"{mnist.y_test[i]}→{pred[i]} ({float(conf[i]) * 100:.0f}%)" for i in wrong], columns=4), key="gallery_wrong")
+            st.markdown("**" + tr(T + "sample_title") + "**")
+            st.plotly_chart(charts.digit_gallery(mnist.x_test[sample], [
+                f"{pred[i]} ({float(conf[i]) * 100:.0f}%)" for i in sample], columns=12,
+                colors=["#2ca02c" if pred[i] == mnist.y_test[i] else "#d62728" for i in sample]), key="gallery_sample")
         if record["result"] is not None:
             def keras_bytes(result=record["result"], stem=studio.file_stem(record["label"])) -> bytes:
                 from core import training
