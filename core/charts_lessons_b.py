@@ -39,21 +39,35 @@ def _texts(values: np.ndarray) -> list[list[str]]:
     return [[fmt(v) for v in row] for row in np.asarray(values, dtype=float)]
 
 
+def _axis_names(fig: go.Figure) -> list[str]:
+    return [name for name in fig.to_plotly_json()["layout"] if name.startswith(("xaxis", "yaxis"))]
+
+
 def _square_axes(fig: go.Figure, row: int | None = None, col: int | None = None, ticks: bool = True) -> None:
     """Image orientation (row 0 on top), no grid lines; without ticks, no tick marks either."""
-    kwargs = {} if row is None else dict(row=row, col=col)
-    marks = dict(showticklabels=ticks, ticks="" if not ticks else None)
-    fig.update_yaxes(autorange="reversed", showgrid=False, zeroline=False, **marks, **kwargs)
-    fig.update_xaxes(showgrid=False, zeroline=False, side="top", **marks, **kwargs)
+    marks = dict(showgrid=False, zeroline=False, showticklabels=ticks)
+    if not ticks:
+        marks["ticks"] = ""
+    if row is not None:
+        fig.update_yaxes(autorange="reversed", **marks, row=row, col=col)
+        fig.update_xaxes(side="top", **marks, row=row, col=col)
+        return
+    updates = {}
+    for name in _axis_names(fig) or ["xaxis", "yaxis"]:
+        extra = dict(autorange="reversed") if name.startswith("y") else dict(side="top")
+        updates[name] = {**marks, **extra}
+    fig.update_layout(updates)
 
 
 def _equal_cells(fig: go.Figure) -> None:
-    """Square cells in every subplot: each y axis keeps the scale of the x axis it is anchored to."""
-    for name in list(fig.layout):
-        if name.startswith("yaxis") and fig.layout[name].anchor:
-            fig.layout[name].update(scaleanchor=fig.layout[name].anchor, constrain="domain")
-        if name.startswith("xaxis"):
-            fig.layout[name].update(constrain="domain")
+    """Square cells in every subplot: each y axis keeps the scale of its own x axis (one layout update)."""
+    updates = {}
+    for name in _axis_names(fig):
+        if name.startswith("yaxis"):
+            updates[name] = dict(scaleanchor="x" + name[5:], constrain="domain")
+        else:
+            updates[name] = dict(constrain="domain")
+    fig.update_layout(updates)
 
 
 def _outline(fig: go.Figure, top: float, left: float, height: float, width: float, colour: str,
@@ -123,8 +137,7 @@ def arithmetic_figure(patch: np.ndarray, kernel: np.ndarray, titles: tuple[str, 
     fig.add_trace(_heatmap(patch, INK, low, high, text=True, text_size=size), 1, 1)
     fig.add_trace(_heatmap(kernel, SIGNED, 0, 0, text=True, text_size=size, zmid=0.0), 1, 2)
     fig.add_trace(_heatmap(products, SIGNED, 0, 0, text=True, text_size=size, zmid=0.0), 1, 3)
-    for col in (1, 2, 3):
-        _square_axes(fig, 1, col, ticks=False)
+    _square_axes(fig, ticks=False)
     _equal_cells(fig)
     return _layout(fig, 250 if patch.shape[0] <= 3 else 330, margin=dict(l=10, r=10, t=35, b=5))
 
@@ -133,29 +146,27 @@ def channels_figure(inputs: np.ndarray, kernels: np.ndarray, partials: np.ndarra
                     row_titles: tuple[str, str, str], total_title: str) -> go.Figure:
     """Six input maps (H, W, 6), their six kernel slices (k, k, 6), the six partial results and their sum."""
     c = inputs.shape[2]
+    titles = [f"#{i + 1}" for i in range(c)] + [""] * (2 * c + 1) + [f"<b>{total_title}</b>"]
     fig = make_subplots(rows=3, cols=c + 1, horizontal_spacing=0.02, vertical_spacing=0.06,
-                        row_titles=list(row_titles))
+                        row_titles=list(row_titles), subplot_titles=titles)
     k_lim = _signed_limit(kernels)
     o_lim = max(_signed_limit(partials), _signed_limit(total))  # one scale for the parts and their sum
+    top = max(1e-9, float(inputs.max()))
+    traces, rows, cols = [], [], []
     for i in range(c):
-        fig.add_trace(_heatmap(inputs[:, :, i], INK, 0, max(1e-9, float(inputs.max())), text=False), 1, i + 1)
-        fig.add_trace(_heatmap(kernels[:, :, i], SIGNED, -k_lim, k_lim, text=False), 2, i + 1)
-        fig.add_trace(_heatmap(partials[:, :, i], SIGNED, -o_lim, o_lim, text=False), 3, i + 1)
-        fig.add_annotation(text=f"#{i + 1}", x=0.5, y=1.0, xref=f"x{i + 1} domain" if i else "x domain",
-                           yref=f"y{i + 1} domain" if i else "y domain", showarrow=False, yanchor="bottom",
-                           font=dict(size=13))
-    fig.add_trace(_heatmap(total, SIGNED, -o_lim, o_lim, text=False), 3, c + 1)
-    fig.add_annotation(text=f"<b>{total_title}</b>", xref=f"x{3 * (c + 1)} domain", yref=f"y{3 * (c + 1)} domain",
-                       x=0.5, y=1.0, yanchor="bottom", showarrow=False, font=dict(size=14))
-    for i in range(c):
-        fig.add_annotation(text="+" if i < c - 1 else "=", xref="paper", yref="paper", showarrow=False,
-                           x=(i + 1) / (c + 1), y=0.14, font=dict(size=22, color=GREY))
-    for r in (1, 2, 3):
-        for col in range(1, c + 2):
-            _square_axes(fig, r, col, ticks=False)
-    for col in range(1, c + 2):
-        fig.update_xaxes(visible=False, row=1, col=col)
-        fig.update_xaxes(visible=False, row=2, col=col)
+        traces += [_heatmap(inputs[:, :, i], INK, 0, top, text=False),
+                   _heatmap(kernels[:, :, i], SIGNED, -k_lim, k_lim, text=False),
+                   _heatmap(partials[:, :, i], SIGNED, -o_lim, o_lim, text=False)]
+        rows += [1, 2, 3]
+        cols += [i + 1] * 3
+    traces.append(_heatmap(total, SIGNED, -o_lim, o_lim, text=False))
+    rows.append(3)
+    cols.append(c + 1)
+    fig.add_traces(traces, rows=rows, cols=cols)
+    signs = [dict(text="+" if i < c - 1 else "=", xref="paper", yref="paper", showarrow=False,
+                  x=(i + 1) / (c + 1), y=0.14, font=dict(size=22, color=GREY)) for i in range(c)]
+    fig.update_layout(annotations=list(fig.layout.annotations) + signs)
+    _square_axes(fig, ticks=False)
     for slot in (c + 1, 2 * (c + 1)):  # the empty places beside the input and kernel rows
         fig.layout[f"xaxis{slot}"].visible = False
         fig.layout[f"yaxis{slot}"].visible = False
@@ -170,14 +181,13 @@ def maps_grid_figure(maps: np.ndarray, highlight: int, columns: int = 8) -> go.F
     fig = make_subplots(rows=rows, cols=columns, horizontal_spacing=0.01, vertical_spacing=0.08,
                         subplot_titles=[f"#{i + 1}" for i in range(count)])
     limit = _signed_limit(maps)
-    for i in range(count):
-        r, c = i // columns + 1, i % columns + 1
-        fig.add_trace(go.Heatmap(z=maps[:, :, i], colorscale=SIGNED, zmin=-limit, zmax=limit, showscale=False,
-                                 hovertemplate="%{z:.3f}<extra></extra>"), r, c)
-        _square_axes(fig, r, c, ticks=False)
-        if i == highlight:
-            h, w = maps.shape[:2]
-            _outline(fig, -0.3, -0.3, h + 0.6, w + 0.6, ORANGE, row=r, col=c, line_width=4)
+    fig.add_traces([go.Heatmap(z=maps[:, :, i], colorscale=SIGNED, zmin=-limit, zmax=limit, showscale=False,
+                               hovertemplate="%{z:.3f}<extra></extra>") for i in range(count)],
+                   rows=[i // columns + 1 for i in range(count)], cols=[i % columns + 1 for i in range(count)])
+    h, w = maps.shape[:2]
+    _outline(fig, -0.3, -0.3, h + 0.6, w + 0.6, ORANGE, row=highlight // columns + 1,
+             col=highlight % columns + 1, line_width=4)
+    _square_axes(fig, ticks=False)
     _equal_cells(fig)
     return _layout(fig, 150 * rows + 40, margin=dict(l=10, r=10, t=30, b=10))
 
@@ -202,8 +212,7 @@ def pooling_figure(x: np.ndarray, out: np.ndarray, size: int, stride: int, row: 
         fig.add_shape(type="circle", x0=left + c - 0.4, x1=left + c + 0.4, y0=top + r - 0.4, y1=top + r + 0.4,
                       line=dict(color=ORANGE, width=3), row=1, col=1)
     _outline(fig, row, col, 1, 1, RED, row=1, col=2, line_width=5)
-    for c in (1, 2):
-        _square_axes(fig, 1, c, ticks=False)
+    _square_axes(fig, ticks=False)
     _equal_cells(fig)
     return _layout(fig, 340, margin=dict(l=10, r=10, t=40, b=10))
 
@@ -220,8 +229,8 @@ def maps_row_figure(maps: list[np.ndarray], titles: list[str], signed: bool = Tr
             trace = go.Heatmap(z=m, colorscale=INK, zmin=0, zmax=max(1.0, float(m.max())), showscale=False,
                                hovertemplate="row %{y}, col %{x}: %{z:.3f}<extra></extra>")
         fig.add_trace(trace, 1, i + 1)
-        _square_axes(fig, 1, i + 1, ticks=False)
-        fig.update_yaxes(scaleanchor=f"x{i + 1}" if i else "x", row=1, col=i + 1)
+    _square_axes(fig, ticks=False)
+    _equal_cells(fig)
     return _layout(fig, height, margin=dict(l=10, r=10, t=40, b=10))
 
 
@@ -236,7 +245,7 @@ def shift_figure(rows: list[list[np.ndarray]], row_titles: list[str], col_titles
             colours = INK if c == 0 else "Reds"
             fig.add_trace(go.Heatmap(z=maps[c], colorscale=colours, zmin=0, zmax=top, showscale=False,
                                      hovertemplate="%{z:.2f}<extra></extra>"), r + 1, c + 1)
-            _square_axes(fig, r + 1, c + 1, ticks=False)
+    _square_axes(fig, ticks=False)
     _equal_cells(fig)
     return _layout(fig, 480, margin=dict(l=10, r=40, t=40, b=10))
 
@@ -254,7 +263,7 @@ def flatten_figure(x: np.ndarray, channel_title: str, vector_title: str) -> go.F
         fig.add_trace(go.Heatmap(z=np.ones((h, w)), colorscale=[[0, colour], [1, colour]], showscale=False,
                                  opacity=0.35, xgap=2, ygap=2, text=index[:, :, ch].astype(str),
                                  texttemplate="%{text}", textfont=dict(size=16), hoverinfo="skip"), 1, ch + 1)
-        _square_axes(fig, 1, ch + 1, ticks=False)
+    _square_axes(fig, ticks=False)
     flat_channel = np.tile(np.arange(c), h * w)
     colours = [[i / max(1, c - 1), palette[i % len(palette)]] for i in range(c)] if c > 1 else [[0, BLUE], [1, BLUE]]
     fig.add_trace(go.Heatmap(z=[flat_channel], colorscale=colours, showscale=False, opacity=0.35, xgap=2,
@@ -274,8 +283,7 @@ def dropout_figure(x: np.ndarray, mask: np.ndarray, y: np.ndarray, titles: tuple
                              showscale=False, xgap=1, ygap=1, text=np.where(mask, "✓", "×"),
                              texttemplate="%{text}", textfont=dict(size=18), hoverinfo="skip"), 1, 2)
     fig.add_trace(_heatmap(y, "Greens", 0, high, text=True, text_size=16), 1, 3)
-    for c in (1, 2, 3):
-        _square_axes(fig, 1, c, ticks=False)
+    _square_axes(fig, ticks=False)
     _equal_cells(fig)
     return _layout(fig, 260, margin=dict(l=10, r=10, t=40, b=10))
 

@@ -64,7 +64,7 @@ def unchanged_fraction(a: np.ndarray, b: np.ndarray, tolerance: float) -> float:
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
-    """How alike two same-shaped maps are: Σ a·b / √(Σ a² · Σ b²) (cosine; 1 = same pattern, 0 = no overlap)."""
+    """How alike two same-shaped maps are: Σ a·b / √(Σ a² · Σ b²) (cosine: 1 = same pattern, 0 = none)."""
     a, b = np.asarray(a, dtype=float).ravel(), np.asarray(b, dtype=float).ravel()
     norm = np.sqrt(np.sum(a * a) * np.sum(b * b))
     return float(np.sum(a * b) / norm) if norm > 0 else 0.0

@@ -14,6 +14,11 @@ T = "lesson_4."
 NO_BAR = {"displayModeBar": False}
 
 
+def names(prefix: str, options) -> callable:
+    """format_func showing each option's text ``<prefix><option>``, fixed in the language of this run."""
+    return {option: tr(prefix + str(option)) for option in options}.get
+
+
 def slider_in_range(label: str, top: int, key: str, default: int) -> int:
     """A 0…top slider whose remembered value is pulled back inside when the range shrinks."""
     st.session_state[key] = min(int(st.session_state.get(key, default)), top)
@@ -29,13 +34,22 @@ def table_to_array(frame: pd.DataFrame, fallback: float = 0.0) -> np.ndarray:
     return values
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def lenet_maps(image28: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """LeNet-5 of 000 with the example weights: (12, 12, 6) after conv1 + pool, (4, 4, 16) after conv2 + pool."""
+    maps1 = conv.relu(conv.conv2d_channels(image28[:, :, None], conv.lenet_conv1_kernels()))  # 24×24×6
+    pooled1 = pooling.pool_channels(maps1, 2, mode="average")  # 12×12×6
+    maps2 = conv.relu(conv.conv2d_channels(pooled1, conv.lenet_conv2_kernels()))  # 8×8×16
+    return pooled1, pooling.pool_channels(maps2, 2, mode="average")  # 4×4×16
+
+
 def choose_image() -> tuple[np.ndarray, str]:
     """The input picked by the student → ((H, W) image, its description)."""
     drawing = st.session_state.get("last_digit")
     if drawing is not None and np.shape(drawing) != (28, 28):
         drawing = None
     sources = (["canvas"] if drawing is not None else []) + ["mnist", "grid"]
-    source = st.radio(tr(T + "source"), sources, format_func=lambda s: tr(T + f"source_{s}"),
+    source = st.radio(tr(T + "source"), sources, format_func=names(T + "source_", sources),
                       horizontal=True, key=lang_key("l4_source", sources[0]))
     if source == "grid":
         st.caption(tr(T + "grid_help"))
@@ -54,7 +68,7 @@ def choose_image() -> tuple[np.ndarray, str]:
         caption = tr(T + "mnist_caption", index=index, label=int(mnist.y_test[index]))
     else:
         image, caption = np.asarray(drawing, dtype=float), tr(T + "source_canvas")
-    raw = st.radio(tr(T + "scale"), [False, True], format_func=lambda r: tr(T + ("scale_255" if r else "scale_1")),
+    raw = st.radio(tr(T + "scale"), [False, True], format_func=names(T + "scale_", [False, True]),
                    horizontal=True, key=lang_key("l4_scale", False))
     return (np.round(image * 255.0) if raw else image), caption
 
@@ -71,7 +85,7 @@ with col_input:
 with col_kernel:
     st.subheader(tr(T + "kernel_header"))
     k = st.radio(tr(T + "kernel_size"), [3, 5], format_func=lambda s: f"{s}×{s}", horizontal=True, key="l4_k")
-    name = st.selectbox(tr(T + "preset"), list(conv.PRESETS), format_func=lambda n: tr(T + f"kernel_{n}"),
+    name = st.selectbox(tr(T + "preset"), list(conv.PRESETS), format_func=names(T + "kernel_", conv.PRESETS),
                         key=lang_key("l4_preset", "edge_horizontal"))
     st.caption(tr(T + "kernel_help"))
     edited = st.data_editor(pd.DataFrame(conv.preset(name, k), columns=[str(c) for c in range(k)]),
@@ -127,8 +141,8 @@ st.plotly_chart(charts.arithmetic_figure(patch, kernel, (tr(T + "patch"), tr(T +
                 key="l4_arith_fig", config=NO_BAR)
 rows_tex = []
 for u in range(k):
-    terms = " + ".join(rf"{charts.fmt(patch[u, v])} \cdot {charts.fmt(kernel[u, v]) if kernel[u, v] >= 0 else '(' + charts.fmt(kernel[u, v]) + ')'}"
-                       for v in range(k))
+    factors = [charts.fmt(w) if w >= 0 else f"({charts.fmt(w)})" for w in kernel[u]]  # (-1) in brackets
+    terms = " + ".join(rf"{charts.fmt(patch[u, v])} \cdot {factors[v]}" for v in range(k))
     rows_tex.append(("&= " if u == 0 else "&\\quad + ") + terms)
 exact = all(float(charts.fmt(v)) == v for v in np.concatenate([patch.ravel(), kernel.ravel()]))
 ending = r"\\ &" + ("=" if exact else r"\approx") + f" {value:.3f}"
@@ -156,8 +170,7 @@ st.markdown(tr(T + "channels_text"))
 image28 = (image / 255.0 if image.max() > 1.0 else image) if image.shape == (28, 28) else conv.enlarge_to_28(image)
 if image.shape != (28, 28):
     st.caption(tr(T + "enlarged"))
-maps1 = conv.relu(conv.conv2d_channels(image28[:, :, None], conv.lenet_conv1_kernels()))  # 24×24×6
-pooled1 = pooling.pool_channels(maps1, 2, mode="average")  # 12×12×6
+pooled1, pooled2 = lenet_maps(image28)
 kernels2 = conv.lenet_conv2_kernels()  # 5×5×6×16
 st.latex(r"28{\times}28{\times}1 \xrightarrow{5\times5,\ 6} 24{\times}24{\times}6 \xrightarrow{\text{pool}}"
          r" 12{\times}12{\times}6 \xrightarrow{5\times5\times6,\ 16} 8{\times}8{\times}16"
@@ -174,8 +187,6 @@ st.plotly_chart(charts.channels_figure(pooled1, kernels2[:, :, :, j], partials, 
                                        (tr(T + "row_inputs"), tr(T + "row_kernels"), tr(T + "row_partials")),
                                        tr(T + "sum_title", j=j + 1)),
                 key="l4_channels_fig", config=NO_BAR)
-maps2 = conv.relu(conv.conv2d_channels(pooled1, kernels2))  # 8×8×16
-pooled2 = pooling.pool_channels(maps2, 2, mode="average")  # 4×4×16
 st.markdown(tr(T + "sixteen_text", h=pooled2.shape[0], total=pooled2.size))
 st.plotly_chart(charts.maps_grid_figure(pooled2, j), key="l4_sixteen_fig", config=NO_BAR)
 st.info(tr(T + "correction_pool"))

@@ -14,6 +14,11 @@ T = "lesson_5."
 NO_BAR = {"displayModeBar": False}
 
 
+def names(prefix: str, options) -> callable:
+    """format_func showing each option's text ``<prefix><option>``, fixed in the language of this run."""
+    return {option: tr(prefix + str(option)) for option in options}.get
+
+
 def slider_in_range(label: str, top: int, key: str, default: int = 0) -> int:
     """A 0…top slider whose remembered value is pulled back inside when the range shrinks."""
     st.session_state[key] = min(int(st.session_state.get(key, default)), top)
@@ -25,7 +30,7 @@ def choose_digit() -> tuple[np.ndarray, str]:
     drawing = st.session_state.get("last_digit")
     if drawing is not None and np.shape(drawing) == (28, 28):
         sources = ["canvas", "mnist"]
-        if st.radio(tr(T + "source"), sources, format_func=lambda s: tr(T + f"source_{s}"), horizontal=True,
+        if st.radio(tr(T + "source"), sources, format_func=names(T + "source_", sources), horizontal=True,
                     key=lang_key("l5_source", "canvas")) == "canvas":
             return np.asarray(drawing, dtype=float), tr(T + "source_canvas")
     try:
@@ -44,7 +49,7 @@ st.markdown(tr(T + "intro"))
 st.header(tr(T + "example_header"))
 controls, picture = st.columns([1, 2], gap="medium")
 with controls:
-    mode = st.radio(tr(T + "mode"), ["max", "average"], format_func=lambda m: tr(T + f"mode_{m}"),
+    mode = st.radio(tr(T + "mode"), ["max", "average"], format_func=names(T + "mode_", ["max", "average"]),
                     horizontal=True, key=lang_key("l5_mode", "max"))
     size = st.radio(tr(T + "size"), [2, 3], format_func=lambda s: f"{s}×{s}", horizontal=True, key="l5_size")
     stride = st.radio(tr(T + "stride"), [1, 2, 3], index=1, horizontal=True, key="l5_stride")
@@ -86,7 +91,7 @@ pick, kernel_pick = st.columns(2, gap="medium")
 with pick:
     image, caption = choose_digit()
 with kernel_pick:
-    name = st.selectbox(tr(T + "kernel"), list(conv.PRESETS), format_func=lambda n: tr(f"lesson_4.kernel_{n}"),
+    name = st.selectbox(tr(T + "kernel"), list(conv.PRESETS), format_func=names("lesson_4.kernel_", conv.PRESETS),
                         key=lang_key("l5_kernel", "edge_vertical"))
     st.caption(tr(T + "settings_reused", mode=tr(T + f"mode_{mode}"), size=size, stride=stride))
 feature = conv.relu(conv.conv2d(image, conv.preset(name, 3)))
@@ -144,8 +149,9 @@ rate_col, phase_col, button_col = st.columns([2, 2, 1], gap="medium")
 with rate_col:
     rate = st.slider(tr(T + "rate"), 0.0, 0.9, 0.5, 0.05, key="l5_rate")
 with phase_col:
-    phase = st.radio(tr(T + "phase"), ["training", "inference"], format_func=lambda p: tr(T + f"phase_{p}"),
-                     horizontal=True, key=lang_key("l5_phase", "training"))
+    phases = ["training", "inference"]
+    phase = st.radio(tr(T + "phase"), phases, format_func=names(T + "phase_", phases), horizontal=True,
+                     key=lang_key("l5_phase", "training"))
 with button_col:
     if st.button(tr(T + "new_mask"), key="l5_new_mask"):
         st.session_state["l5_seed"] = st.session_state.get("l5_seed", 0) + 1

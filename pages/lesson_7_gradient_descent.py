@@ -11,6 +11,11 @@ from lessons import regression
 
 T = "lesson_7."
 NO_BAR = {"displayModeBar": False}
+
+
+def names(prefix: str, options) -> callable:
+    """format_func showing each option's text ``<prefix><option>``, fixed in the language of this run."""
+    return {option: tr(prefix + str(option)) for option in options}.get
 RATES = gd.learning_rates()
 STARTS = {"bowl": 4.0, "two_valleys": 2.2}
 A_VALUES, B_VALUES = np.linspace(-1.0, 3.0, 81), np.linspace(-4.0, 8.0, 81)
@@ -41,7 +46,7 @@ st.info(tr(T + "correction_direction"))
 st.header(tr(T + "curve_header"))
 controls, picture = st.columns([1, 2], gap="medium")
 with controls:
-    curve = st.radio(tr(T + "curve"), list(gd.CURVES), format_func=lambda c: tr(T + f"curve_{c}"),
+    curve = st.radio(tr(T + "curve"), list(gd.CURVES), format_func=names(T + "curve_", gd.CURVES),
                      horizontal=True, key=lang_key("l7_curve", "bowl"))
     low, high = gd.CURVE_RANGES[curve]
     x0 = st.slider(tr(T + "start_x"), low, high, STARTS[curve], 0.1, key=f"l7_x0_{curve}")
@@ -83,7 +88,7 @@ with knobs:
     lr2 = rate_slider(tr(T + "rate"), "l7_rate2", 0.02)
     steps2 = st.slider(tr(T + "steps"), 1, 1000, 200, key="l7_steps2")
     chosen = st.pills(tr(T + "optimizers"), list(gd.OPTIMIZERS), selection_mode="multi",
-                      format_func=lambda o: tr(T + f"opt_{o}"), key=lang_key("l7_opts", list(gd.OPTIMIZERS)))
+                      format_func=names(T + "opt_", gd.OPTIMIZERS), key=lang_key("l7_opts", list(gd.OPTIMIZERS)))
 paths = {name: gd.descend_line(x, y, [a0, b0], lr2, steps2, name) for name in chosen}
 labels = {name: tr(T + f"opt_{name}") for name in gd.OPTIMIZERS}
 labels.update(start=tr(T + "legend_start"), best=tr(T + "legend_best"), colorbar="log₁₀ Q",
