@@ -115,10 +115,11 @@ with right:
     st.plotly_chart(charts.probability_figure(probabilities, "", tr(T + "probability"), true_label, height=250),
                     key="inside_probabilities", config=charts.STATIC)
 
-tab_maps, tab_dense, tab_pixel, tab_why = st.tabs(
-    [tr(T + "tab_maps"), tr(T + "tab_dense"), tr(T + "tab_pixel"), tr(T + "tab_why")])
+# Each tab is a fragment: its own widgets rerun only that tab, not the whole page.
 
-with tab_maps:
+
+@st.fragment
+def feature_maps(model, outputs):
     st.markdown(tr(T + "maps_intro"))
     shown = st.select_slider(tr(T + "maps_shown"), [4, 8, 16, 32, 64], value=16, key="inside_maps_shown")
     for name in explain.feature_layer_names(model):
@@ -131,7 +132,9 @@ with tab_maps:
                                columns=8, colorbar_title=tr(T + "activation"))
         st.plotly_chart(grid, key=f"inside_maps_{name}", config=charts.STATIC)
 
-with tab_dense:
+
+@st.fragment
+def filters_and_dense(model, outputs):
     kernels, biases = explain.first_layer_filters(model)
     first = explain.conv_layer_names(model)[0]
     st.subheader(tr(T + "filters_title", name=first, k=kernels.shape[0], n=kernels.shape[-1]))
@@ -150,7 +153,9 @@ with tab_dense:
                                  y_title=tr(T + "activation"), height=260)
         st.plotly_chart(bars, key=f"inside_dense_{name}", config=charts.STATIC)
 
-with tab_pixel:
+
+@st.fragment
+def one_pixel(model, outputs, image):
     st.markdown(tr(T + "pixel_intro"))
     conv_names = explain.conv_layer_names(model)
     cols = st.columns(4)
@@ -199,7 +204,9 @@ with tab_pixel:
     st.markdown(tr(T + ("keras_same" if ok else "keras_differs"), value=f"{keras_value:.4f}"))
     st.page_link("pages/lesson_4_convolution.py", label=tr(T + "to_lesson"), icon="🔍")
 
-with tab_why:
+
+@st.fragment
+def why_this_answer(model, token, image, answer):
     st.markdown(tr(T + "why_intro"))
     cols = st.columns(2)
     methods = {m: tr(T + f"method_{m}") for m in ("occlusion", "gradient")}
@@ -217,3 +224,14 @@ with tab_why:
     right.markdown(tr(T + "why_colours", digit=target))
     if not np.abs(attribution).max() > 0:
         right.info(tr(T + "why_blank"))
+
+
+tabs = st.tabs([tr(T + "tab_maps"), tr(T + "tab_dense"), tr(T + "tab_pixel"), tr(T + "tab_why")])
+with tabs[0]:
+    feature_maps(model, outputs)
+with tabs[1]:
+    filters_and_dense(model, outputs)
+with tabs[2]:
+    one_pixel(model, outputs, image)
+with tabs[3]:
+    why_this_answer(model, token, image, answer)
