@@ -6,6 +6,7 @@ for the result gallery. The page lays these out; this module decides them.
 """
 from __future__ import annotations
 
+import dataclasses
 import io
 import math
 import re
@@ -52,12 +53,22 @@ def settings_from_config(config: TrainConfig) -> dict:
 def config_from_settings(settings: dict) -> TrainConfig:
     """A TrainConfig from the slider values (dropout only for models that have dropout)."""
     rates = tuple(float(r) for r in settings["dropout"])
-    return TrainConfig(
+    config = TrainConfig(
         key=settings["key"], epochs=int(settings["epochs"]), batch_size=int(settings["batch_size"]),
         optimizer=settings["optimizer"], learning_rate=float(settings["learning_rate"]),
         dropout=rates or None, train_size=int(settings["train_size"]),
         validation_split=round(float(settings["validation_split"]), 4), seed=int(settings["seed"]),
     )
+    return dataclasses.replace(config, progress_every=report_every(config))
+
+
+def report_every(config: TrainConfig, points: int = 200, most: int = 20) -> int:
+    """Batches between progress reports: about ``points`` points over the run, at least every ``most`` batches.
+
+    A short run (22 updates) then still draws a curve of 11 points; a long one reports every 20.
+    """
+    updates = config.batches_per_epoch() * config.epochs
+    return max(2, min(most, round(updates / points)))
 
 
 def numbers(config: TrainConfig, seconds_per_image: float | None = None) -> dict:

@@ -1,0 +1,109 @@
+"""core.studio and core.charts_training: the numbers behind the settings, records, table, CSV, pictures."""
+import csv
+import io
+
+import numpy as np
+import pytest
+
+from core import charts_training as charts
+from core import studio
+from core.training import TrainConfig
+
+
+def test_numbers_of_document_004():
+    config = TrainConfig.document("colab_cnn")
+    n = studio.numbers(config, seconds_per_image=0.0001)
+    # 60,000 − 6,000 held out = 54,000; ⌈54,000 / 128⌉ = 422; the last batch 54,000 − 421 × 128 = 112
+    assert (n["n_fit"], n["n_val"], n["updates_per_epoch"], n["last_batch"]) == (54000, 6000, 422, 112)
+    assert (n["updates"], n["images"]) == (422 * 15, 54000 * 15)
+    assert n["seconds_per_epoch"] == pytest.approx(5.4) and n["seconds"] == pytest.approx(81.0)
+    assert studio.numbers(config)["seconds"] is None
+
+
+def test_seconds_per_image_from_a_measurement_or_the_shipped_record():
+    assert studio.seconds_per_image("colab_cnn", measured_update=0.064, batch_size=128) == pytest.approx(0.0005)
+    meta = __import__("models.zoo", fromlist=["pretrained_meta"]).pretrained_meta("colab_cnn")
+    if meta:  # colab_cnn's record: seconds per epoch of its 54,000 training images
+        assert studio.seconds_per_image("colab_cnn") == pytest.approx(meta["seconds_per_epoch"] / 54000)
+
+
+def test_settings_snap_to_the_sliders_and_come_back_as_a_config():
+    settings = studio.settings_from_config(TrainConfig.document("keras_mnist_cnn"))
+    assert settings["learning_rate"] == 1.0 and settings["dropout"] == [0.25, 0.5]
+    settings["learning_rate"] = studio.nearest(0.0013, studio.LR_CHOICES)
+    assert settings["learning_rate"] == 0.001  # log scale: 0.0013 is nearer 0.001 than 0.002
+    assert studio.nearest(700, studio.BATCH_CHOICES) == 512 and studio.nearest(800, studio.BATCH_CHOICES) == 1000
+    config = studio.config_from_settings(settings)
+    config.check()
+    assert (config.key, config.optimizer, config.dropout, config.epochs) == ("keras_mnist_cnn", "adadelta", (0.25, 0.5), 12)
+    assert studio.config_from_settings(studio.settings_from_config(TrainConfig.document("lenet5"))).dropout is None
+
+
+def test_reports_are_frequent_for_short_runs_and_every_20_batches_for_long_ones():
+    short = TrainConfig(key="lenet5", epochs=1, batch_size=128, optimizer="adam", learning_rate=0.001,
+                        train_size=3000, validation_split=0.1)  # 22 updates
+    assert studio.report_every(short) == 2
+    assert studio.report_every(TrainConfig.document("colab_cnn")) == 20  # 6,330 updates
+
+
+def record(index, state="completed", accuracy=0.98, model="m"):
+    config = TrainConfig(key="lenet5", epochs=2, batch_size=128, optimizer="adam", learning_rate=0.002,
+                         train_size=5000, validation_split=0.1).to_dict()
+    return {"index": index, "label": studio.run_label("lenet5", index), "key": "lenet5", "config": config,
+            "state": state, "epochs_done": 2.0, "budget": None, "wall_seconds": 12.34, "test_loss": 0.05,
+            "test_accuracy": accuracy, "model": model, "result": model}
+
+
+def test_run_table_and_csv():
+    runs = [record(1), record(2, "stopped", 0.9)]
+    table = studio.run_table(runs, {name: name.upper() for name in studio.RUN_COLUMNS}, {"stopped": "停止"})
+    assert table["LABEL"].tolist() == ["#1 lenet5", "#2 lenet5"]
+    assert table["STATE"].tolist() == ["completed", "停止"]
+    assert table["TEST_ACCURACY"].tolist() == pytest.approx([98.0, 90.0])
+    rows = list(csv.DictReader(io.StringIO(studio.runs_csv(runs))))
+    assert rows[0]["seconds"] == "12.3" and rows[1]["train_size"] == "5000" and rows[0]["optimizer"] == "adam"
+
+
+def test_only_the_newest_models_are_kept():
+    runs = [record(i) for i in range(1, 8)]
+    dropped = studio.trim_models(runs, keep=5)
+    assert dropped == ["#1 lenet5", "#2 lenet5"]
+    assert [r["model"] is None for r in runs] == [True, True, False, False, False, False, False]
+
+
+def test_file_names_have_no_path_tricks():
+    assert studio.file_stem("#3 colab_cnn") == "studio_run3_colab_cnn"
+    assert "/" not in studio.file_stem("../../etc/passwd") and ".." not in studio.file_stem("../../etc/passwd")
+
+
+def test_gallery_picks_mistakes_and_random_images_reproducibly():
+    y = np.arange(100) % 10
+    pred = y.copy()
+    pred[[3, 51, 97]] = 0  # y[51] = 1, so these three are wrong
+    wrong, sample = studio.gallery_picks(y, pred, count=12, seed=1)
+    assert wrong.tolist() == [3, 51, 97]
+    assert len(sample) == 12 and len(set(sample.tolist())) == 12
+    assert studio.gallery_picks(y, pred, 12, seed=1)[1].tolist() == sample.tolist()
+
+
+def test_confusion_counts_by_hand():
+    counts = charts.confusion_counts([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], classes=3)
+    assert counts.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
+
+
+def test_figures_hold_the_curves_they_are_given():
+    labels = {name: name for name in ("loss", "accuracy", "epoch", "train", "train_epoch", "validation", "true", "predicted")}
+    points = [{"step": s, "epoch": s / 10, "loss": 2 / s, "accuracy": 1 - 1 / s} for s in range(2, 21, 2)]
+    epochs = [{"epoch": 1, "loss": 1.0, "accuracy": 0.5, "val_loss": 0.9, "val_accuracy": 0.6},
+              {"epoch": 2, "loss": 0.1, "accuracy": 0.9, "val_loss": None, "val_accuracy": None}]
+    fig = charts.live_curves(points, epochs, labels, total_epochs=2)
+    lines = [t for t in fig.data if t.mode == "lines"]
+    assert len(lines) == 2 and list(lines[0].y) == [p["loss"] for p in points]
+    validation = [t for t in fig.data if t.name == "validation"]
+    assert [list(t.y) for t in validation] == [[0.9], [0.6]]  # epoch 2 has no validation
+    overlay = charts.runs_overlay([{"label": "a", "points": points, "epochs": epochs}], labels)
+    assert {t.name for t in overlay.data} >= {"a"}
+    gallery = charts.digit_gallery(np.zeros((5, 28, 28), np.uint8), list("abcde"), columns=4)
+    assert len(gallery.data) == 5 and [a.text for a in gallery.layout.annotations] == list("abcde")
+    heat = charts.confusion_figure(np.eye(10, dtype=int) * 5, labels)
+    assert np.isnan(heat.data[0].z[0][0]) and heat.data[0].text[0][0] == 5
