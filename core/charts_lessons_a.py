@@ -142,7 +142,8 @@ def regression_figure(x: np.ndarray, y: np.ndarray, a: float, b: float, *, show_
     fig.add_trace(go.Scatter(x=x, y=y, mode="markers", marker=dict(size=10, color="black"),
                              name=labels["points"]))
     fig.update_xaxes(range=[0, 10], title="x", dtick=1, constrain="domain")
-    fig.update_yaxes(range=[-1, 11], title="y", scaleanchor="x", scaleratio=1, dtick=1, constrain="domain")
+    low, high = min(-1.0, float(y.min()) - 0.5), max(11.0, float(y.max()) + 0.5)  # every point stays visible
+    fig.update_yaxes(range=[low, high], title="y", scaleanchor="x", scaleratio=1, dtick=1, constrain="domain")
     return _layout(fig, 520, legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0))
 
 

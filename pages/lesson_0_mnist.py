@@ -50,8 +50,8 @@ with controls:
     summary = mnist_view.pixel_summary(image)
     st.caption(tr("lesson_0.stats", min=int(summary["min"]), max=int(summary["max"]), inked=summary["inked"]))
 with picture:
-    st.plotly_chart(charts.digit_figure(image, tr("lesson_0.image_title", index=index, label=label), (row, col)),
-                    key="l0_image", config={"displayModeBar": False})
+    title = tr("lesson_0.image_title", name=f"x_{split}", index=index, label=label)
+    st.plotly_chart(charts.digit_figure(image, title, (row, col)), key="l0_image", config={"displayModeBar": False})
 
 # ---- normalisation -----------------------------------------------------------------------------
 st.header(tr("lesson_0.norm_header"))
