@@ -30,25 +30,39 @@ PROBE = """
 
 
 def open_lab(page, base_url: str, wait_for_app) -> None:
-    """Home page first (the app's first run), then the lab through its link; wait for the canvas."""
+    """Home page first (the app's first run), then the lab through its link; wait for the canvas.
+
+    Checks that the lab runs inside the app's router (its language switch is in the sidebar).
+    """
     page.goto(base_url)
     wait_for_app(page)
-    page.locator("a[href$='/cnn_lab']").first.click()
+    page.get_by_role("radio", name="English").wait_for(timeout=60_000)
+    page.locator("a[href$='cnn_lab']").first.click()
     page.wait_for_selector(CANVAS, timeout=90_000)
     wait_for_app(page)
+    page.get_by_role("radio", name="English").wait_for(timeout=10_000)
 
 
 def canvas_box(page) -> dict:
-    box = page.locator(CANVAS).first.bounding_box()
+    """The canvas' box on screen, after scrolling it to the middle (clear the sticky header)."""
+    canvas = page.locator(CANVAS).first
+    canvas.evaluate("el => el.scrollIntoView({block: 'center'})")
+    page.wait_for_timeout(100)
+    box = canvas.bounding_box()
     assert box and box["width"] >= 270, f"canvas not shown fully: {box}"
     return box
 
 
 def stroke(page, points, box=None, steps: int = 3) -> None:
-    """One pen stroke through canvas-pixel ``points`` (mouse down, moves, up)."""
+    """One pen stroke through canvas-pixel ``points``: hover, press, move, release.
+
+    The hover pause is needed: the canvas' toolbar fades in when the mouse enters, and a press
+    within ~250 ms of entering near the top edge is swallowed (a person's hand is slower).
+    """
     box = box or canvas_box(page)
     x0, y0 = points[0]
     page.mouse.move(box["x"] + x0, box["y"] + y0)
+    page.wait_for_timeout(350)
     page.mouse.down()
     for x, y in points[1:]:
         page.mouse.move(box["x"] + x, box["y"] + y, steps=steps)

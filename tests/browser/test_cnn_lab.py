@@ -1,0 +1,70 @@
+"""The CNN lab in headless Chromium: real mouse strokes on the canvas, the right answers on screen."""
+import io
+
+import numpy as np
+from PIL import Image
+
+from tests.browser.conftest import assert_clean, choose_language, screenshot, wait_for_app
+from tests.browser.lab import (
+    answer_digit, canvas_box, clear, draw_digit, open_lab, stroke, strokes_shown, wait_for_stroke,
+)
+from tests.drawings import template_drawing
+
+
+def test_drawn_one_seven_and_zero_are_read(page):
+    open_lab(page, page.app_url, wait_for_app)
+    assert page.get_by_text("キャンバスに数字を描いてください").first.is_visible()
+    assert strokes_shown(page) is None            # nothing drawn: no answer at all
+    screenshot(page, "cnn_lab_empty_ja")
+
+    # a "1": one vertical stroke, drawn off-centre on the left
+    box = canvas_box(page)
+    stroke(page, [(80, 40), (82, 150), (84, 240)], box)
+    wait_for_stroke(page, 1)
+    assert answer_digit(page) == "1"
+    screenshot(page, "cnn_lab_one_ja")
+    clear(page)
+
+    # a "7": top bar and diagonal in one stroke, smallish, lower right
+    assert draw_digit(page, 7, left=140, top=110, width=100, height=150) == "7"
+    screenshot(page, "cnn_lab_seven_ja")
+    clear(page)
+
+    # a "0": one loop, large
+    assert draw_digit(page, 0, left=40, top=20, width=190, height=240) == "0"
+    page.locator(".st-key-lab_prepared img").first.wait_for()
+    screenshot(page, "cnn_lab_zero_ja")
+    assert_clean(page)
+
+
+def test_english_page_with_a_two_stroke_four(page):
+    open_lab(page, page.app_url, wait_for_app)
+    choose_language(page, "English")
+    page.get_by_text("Draw a digit on the canvas").first.wait_for()
+    assert draw_digit(page, 4) == "4"                # two strokes, answered after each
+    assert strokes_shown(page) == 2
+    page.get_by_text("The same drawing through all five models").wait_for()
+    assert page.locator("[data-testid='stTable'] tbody tr").count() >= 5
+    screenshot(page, "cnn_lab_four_en")
+    assert_clean(page)
+
+
+def test_upload_and_a_refused_file(page, tmp_path):
+    open_lab(page, page.app_url, wait_for_app)
+    choose_language(page, "English")
+    ink = template_drawing(2, np.random.default_rng(4))[..., 0]
+    photo = tmp_path / "two.jpg"
+    Image.fromarray(255 - ink).convert("RGB").save(photo, "JPEG")   # dark ink on white paper
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(photo))
+    page.locator(".st-key-lab_upload_answer").get_by_text("The answer is 2").wait_for(timeout=30_000)
+    screenshot(page, "cnn_lab_upload_en")
+
+    broken = tmp_path / "broken.png"
+    buffer = io.BytesIO()
+    Image.fromarray(255 - ink).save(buffer, "PNG")
+    broken.write_bytes(buffer.getvalue()[:400])
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(broken))
+    page.get_by_text("damaged or cut off").wait_for(timeout=30_000)
+    assert page.locator(".st-key-lab_upload_answer").count() == 0
+    screenshot(page, "cnn_lab_upload_error_en")
+    assert_clean(page)
