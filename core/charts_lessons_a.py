@@ -19,6 +19,11 @@ INK = [[0.0, "white"], [1.0, "black"]]          # 0 = paper, high = ink (like 00
 WEIGHTS = "RdBu_r"                             # negative blue, positive red, 0 white
 
 
+def loss_text(value: float) -> str:
+    """A loss for a metric: 4 decimals, or scientific notation once it drops below 0.001."""
+    return f"{value:.4f}" if value >= 1e-3 else f"{value:.1e}"
+
+
 def _layout(fig: go.Figure, height: int, **extra) -> go.Figure:
     """Common look: fixed height, small margins (unless given), classroom-sized font."""
     extra.setdefault("margin", dict(l=10, r=10, t=40, b=10))
@@ -199,18 +204,21 @@ def activation_figure(a_grid: np.ndarray, values: np.ndarray, slopes: np.ndarray
     return _layout(fig, 380, legend=dict(orientation="h", y=1.12, x=0))
 
 
-def gate_figure(w1: float, w2: float, theta: float, targets: np.ndarray, outputs: np.ndarray,
-                labels: dict[str, str]) -> go.Figure:
-    """The unit square: where the perceptron answers 1 (shaded), the line w1·x1 + w2·x2 = θ,
-    and the four corners coloured by the gate's answer (● right, ✖ wrong)."""
-    grid = np.linspace(-0.5, 1.5, 121)
+GATE_GRID = np.linspace(-0.5, 1.5, 121)
+
+
+def gate_figure(w1: float, w2: float, theta: float, line_x2: np.ndarray | None, targets: np.ndarray,
+                outputs: np.ndarray, labels: dict[str, str]) -> go.Figure:
+    """The unit square: where the perceptron answers 1 (shaded), the line w1·x1 + w2·x2 = θ
+    (x2 over GATE_GRID, or None when vertical), and the four corners coloured by the gate's answer."""
+    grid = GATE_GRID
     g1, g2 = np.meshgrid(grid, grid)
     region = (w1 * g1 + w2 * g2 - theta > 0).astype(float)
     fig = go.Figure(go.Heatmap(x=grid, y=grid, z=region, colorscale=[[0, "white"], [1, "rgba(255,127,14,0.35)"]],
                                zmin=0, zmax=1, showscale=False, hoverinfo="skip"))
-    if w2 != 0:
-        fig.add_trace(go.Scatter(x=grid, y=(theta - w1 * grid) / w2, mode="lines",
-                                 line=dict(color="black", width=3), name=labels["line"]))
+    if line_x2 is not None:
+        fig.add_trace(go.Scatter(x=grid, y=line_x2, mode="lines", line=dict(color="black", width=3),
+                                 name=labels["line"]))
     elif w1 != 0:
         fig.add_trace(go.Scatter(x=[theta / w1] * 2, y=[-0.5, 1.5], mode="lines",
                                  line=dict(color="black", width=3), name=labels["line"]))

@@ -80,12 +80,13 @@ with controls:
         st.latex(rf"{g1:g}\,x_1 {g2:+g}\,x_2 = {g_theta:g} \;\Leftrightarrow\; "
                  rf"x_2 = {(g_theta / g2):.3g} {(-g1 / g2):+.3g}\,x_1")
     else:
-        st.latex(rf"{g1:g}\,x_1 = {g_theta:g}")
+        st.latex(rf"{g1:g}\,x_1 {g2:+g}\,x_2 = {g_theta:g}")
 targets = perceptron.GATES[gate]
 outputs = perceptron.gate_outputs(g1, g2, g_theta)
 with plane:
     gate_labels = {"line": tr("lesson_2.gate_line"), "target": tr("lesson_2.gate_target")}
-    st.plotly_chart(charts.gate_figure(g1, g2, g_theta, targets, outputs, gate_labels),
+    line = perceptron.decision_line(g1, g2, g_theta, charts.GATE_GRID)
+    st.plotly_chart(charts.gate_figure(g1, g2, g_theta, line, targets, outputs, gate_labels),
                     key="l2_gate_fig", config={"displayModeBar": False})
 sums = perceptron.CORNERS @ np.array([g1, g2]) - g_theta
 st.dataframe(pd.DataFrame({

@@ -121,7 +121,7 @@ with curve:
     history = st.session_state[HISTORY]
     loss_slot.plotly_chart(charts.loss_curve_figure(np.array(history), names, max(len(history), epochs)),
                            key="l3_curve", config={"displayModeBar": False})
-    st.metric(tr("lesson_3.current_loss"), f"{mb.loss(images, targets, params):.4f}",
+    st.metric(tr("lesson_3.current_loss"), charts.loss_text(mb.loss(images, targets, params)),
               help=tr("lesson_3.loss_help"))
     st.metric(tr("lesson_3.accuracy"), f"{mb.accuracy(images, targets, params) * 100:.0f} %")
 st.markdown(f"**{tr('lesson_3.dataset_header', n=len(images))}**")

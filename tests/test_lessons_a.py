@@ -221,3 +221,11 @@ def test_normalise_and_one_hot_as_in_the_documents():
     pixels = np.array([[[0, 51, 255]]], dtype=np.uint8)
     np.testing.assert_allclose(normalise(pixels)[0, 0, :, 0], [0.0, 0.2, 1.0])
     np.testing.assert_array_equal(one_hot(np.array([2]))[0], [0, 0, 1, 0, 0, 0, 0, 0, 0, 0])
+
+
+def test_loss_text_switches_to_scientific_below_a_thousandth():
+    from core.charts_lessons_a import loss_text
+
+    assert loss_text(0.23829) == "0.2383"
+    assert loss_text(0.0011) == "0.0011"
+    assert loss_text(0.00002345) == "2.3e-05"

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from core import data, i18n
+from core.charts_lessons_a import loss_text
 from lessons import maru_batsu as mb
 from lessons import regression
 from tests.conftest import ROOT, open_page
@@ -240,13 +241,13 @@ def test_lesson_3_training_lowers_the_loss_and_reset_restores_the_document():
     at = open_page(PAGES["lesson_3"], "en")
     x, t = mb.make_dataset(5, 0.2, seed=0)
     start_loss = mb.loss(x, t, mb.document_params())
-    assert metric(at, "lesson_3.current_loss", "en") == f"{start_loss:.4f}"
+    assert metric(at, "lesson_3.current_loss", "en") == loss_text(start_loss)
     weights = figure(at, 1)
 
     at.button(key="l3_train").click().run(timeout=60)
     assert not at.exception
     trained, _ = mb.train(x, t, mb.document_params(), 2.0, 500)
-    assert metric(at, "lesson_3.current_loss", "en") == f"{mb.loss(x, t, trained):.4f}"
+    assert metric(at, "lesson_3.current_loss", "en") == loss_text(mb.loss(x, t, trained))
     assert float(metric(at, "lesson_3.current_loss", "en")) < 0.2 * start_loss
     assert metric(at, "lesson_3.accuracy", "en") == "100 %"
     assert figure(at, 1) != weights
@@ -254,5 +255,5 @@ def test_lesson_3_training_lowers_the_loss_and_reset_restores_the_document():
     assert at.info[0].value == i18n.t("lesson_3.trained_note", "en", epochs=500)
 
     at.button(key="l3_reset").click().run()
-    assert metric(at, "lesson_3.current_loss", "en") == f"{start_loss:.4f}"
+    assert metric(at, "lesson_3.current_loss", "en") == loss_text(start_loss)
     assert figure(at, 1) == weights
