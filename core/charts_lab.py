@@ -69,13 +69,20 @@ def pixel_table(image: np.ndarray) -> pd.DataFrame:
     return pd.DataFrame(np.round(image * 255).astype(int))
 
 
-def shade_pixels(table: pd.DataFrame):
-    """A pandas Styler painting each cell in its own grey (ink white on black, as the canvas)."""
-    def shade(value: int) -> str:
-        text = "black" if value > 127 else "white"
-        return f"background-color: rgb({value},{value},{value}); color: {text}"
-
-    return table.style.map(shade)
+def pixel_table_html(image: np.ndarray) -> str:
+    """The 28×28 pixel values as a compact HTML table, each cell painted in its own grey."""
+    rows = []
+    for row in pixel_table(image).to_numpy():
+        cells = "".join(
+            f'<td style="background:rgb({v},{v},{v});color:{"#000" if v > 127 else "#888"}">{v}</td>'
+            for v in row
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    style = ("border-collapse:collapse;font-size:10px;font-family:monospace;text-align:right;"
+             "line-height:14px")
+    return (f'<div style="overflow-x:auto"><table class="lab-pixels" style="{style}">'
+            f'{"".join(rows)}</table></div>'
+            "<style>.lab-pixels td{padding:1px 2px;min-width:22px;border:none}</style>")
 
 
 def side_by_side_rows(results: list[dict], labels: dict[str, str]) -> pd.DataFrame:

@@ -137,8 +137,7 @@ def draw_and_read(model, options: list, status: dict, trained: dict) -> None:
         with st.container(key="lab_prepared"):
             st.image(charts_lab.enlarge(digit), width=168)
         st.caption(tr("cnn_lab.prepared_caption"))
-        if st.toggle(tr("cnn_lab.show_pixels"), key="lab_pixels"):
-            st.dataframe(charts_lab.shade_pixels(charts_lab.pixel_table(digit)), height=300)
+        show_pixels = st.toggle(tr("cnn_lab.show_pixels"), key="lab_pixels")
         if model is not None:
             naive = preprocess.naive_resize(canvas.image_data)
             naive_read = charts_lab.answer(inference.predict_proba(model, naive[np.newaxis])[0])
@@ -149,6 +148,10 @@ def draw_and_read(model, options: list, status: dict, trained: dict) -> None:
                                confidence=f"{naive_read.confidence * 100:.0f}"))
                 same = naive_read.digit == read.digit
                 st.caption(tr("cnn_lab.naive_agrees" if same else "cnn_lab.naive_differs"))
+
+    if show_pixels:
+        with st.container(key="lab_pixel_table"):
+            st.html(charts_lab.pixel_table_html(digit))
 
     st.header(tr("cnn_lab.compare_title"))
     results = []

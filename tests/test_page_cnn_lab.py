@@ -91,10 +91,13 @@ def test_pixel_table_on_demand():
     at.run(timeout=60)
     at.session_state[CANVAS] = drawing_state(seven_small_in_a_corner())
     at.run(timeout=30)
-    assert len(at.dataframe) == 0
+    assert not any("lab-pixels" in element.proto.body for element in at.get("html"))
     at.toggle(key="lab_pixels").set_value(True).run(timeout=30)
-    values = at.dataframe[0].value
-    assert values.shape == (28, 28) and values.to_numpy().max() <= 255 and values.to_numpy().max() > 200
+    table = [element.proto.body for element in at.get("html") if "lab-pixels" in element.proto.body]
+    assert len(table) == 1
+    assert table[0].count("<tr>") == 28 and table[0].count("<td") == 28 * 28
+    brightest = int(round(at.session_state["last_digit"].max() * 255))
+    assert f">{brightest}</td>" in table[0]
 
 
 @pytest.fixture
