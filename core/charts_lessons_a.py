@@ -315,7 +315,7 @@ def loss_curve_figure(losses: np.ndarray, labels: dict[str, str], total_epochs: 
     epochs = np.arange(1, len(losses) + 1)
     fig = go.Figure(go.Scatter(x=epochs, y=losses, mode="lines", line=dict(color=RED, width=3), name=labels["loss"]))
     fig.update_xaxes(title=labels["epoch"], range=[0, total_epochs or max(len(losses), 1)])
-    fig.update_yaxes(title=labels["loss"], type="log", dtick=1)
+    fig.update_yaxes(title=labels["loss"], type="log", dtick=1, exponentformat="none")
     if len(losses) == 0:
         fig.update_yaxes(range=[-4, 0])
         fig.add_annotation(x=0.5, y=0.5, xref="paper", yref="paper", text=labels["empty"], showarrow=False,
