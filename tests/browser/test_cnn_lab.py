@@ -68,3 +68,28 @@ def test_upload_and_a_refused_file(page, tmp_path):
     assert page.locator(".st-key-lab_upload_answer").count() == 0
     screenshot(page, "cnn_lab_upload_error_en")
     assert_clean(page)
+
+
+def test_a_finger_stroke_on_a_touch_screen(browser, app_url):
+    """A "1" drawn with touch events (a tablet in class), not the mouse."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, has_touch=True)
+    page = context.new_page()
+    try:
+        open_lab(page, app_url, wait_for_app)
+        box = canvas_box(page)
+        touch = context.new_cdp_session(page)
+
+        def finger(kind, x=None, y=None):
+            points = [] if x is None else [{"x": box["x"] + x, "y": box["y"] + y}]
+            touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+        finger("touchStart", 150, 40)
+        for y in range(50, 250, 10):
+            finger("touchMove", 150 - (y - 40) * 0.08, y)
+            page.wait_for_timeout(15)
+        finger("touchEnd")
+        wait_for_stroke(page, 1)
+        assert answer_digit(page) == "1"
+        screenshot(page, "cnn_lab_touch_ja")
+    finally:
+        context.close()
