@@ -262,13 +262,13 @@ def flatten_figure(x: np.ndarray, channel_title: str, vector_title: str) -> go.F
         colour = palette[ch % len(palette)]
         fig.add_trace(go.Heatmap(z=np.ones((h, w)), colorscale=[[0, colour], [1, colour]], showscale=False,
                                  opacity=0.35, xgap=2, ygap=2, text=index[:, :, ch].astype(str),
-                                 texttemplate="%{text}", textfont=dict(size=16), hoverinfo="skip"), 1, ch + 1)
+                                 texttemplate="%{text}", textfont=dict(size=16, color="#222"), hoverinfo="skip"), 1, ch + 1)
     _square_axes(fig, ticks=False)
     flat_channel = np.tile(np.arange(c), h * w)
     colours = [[i / max(1, c - 1), palette[i % len(palette)]] for i in range(c)] if c > 1 else [[0, BLUE], [1, BLUE]]
     fig.add_trace(go.Heatmap(z=[flat_channel], colorscale=colours, showscale=False, opacity=0.35, xgap=2,
                              text=[np.arange(h * w * c).astype(str)], texttemplate="%{text}",
-                             textfont=dict(size=13 if h * w * c <= 40 else 9), hoverinfo="skip"), 2, 1)
+                             textfont=dict(size=13 if h * w * c <= 40 else 9, color="#222"), hoverinfo="skip"), 2, 1)
     fig.update_xaxes(visible=False, row=2, col=1)
     fig.update_yaxes(visible=False, row=2, col=1)
     return _layout(fig, 360, margin=dict(l=10, r=10, t=40, b=10))

@@ -43,8 +43,8 @@ def lenet_maps(image28: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pooled1, pooling.pool_channels(maps2, 2, mode="average")  # 4×4×16
 
 
-def choose_image() -> tuple[np.ndarray, str]:
-    """The input picked by the student → ((H, W) image, its description)."""
+def choose_image(grid_area) -> tuple[np.ndarray, str]:
+    """The input picked by the student → ((H, W) image, its description); the grid's editor goes in grid_area."""
     drawing = st.session_state.get("last_digit")
     if drawing is not None and np.shape(drawing) != (28, 28):
         drawing = None
@@ -53,8 +53,9 @@ def choose_image() -> tuple[np.ndarray, str]:
                       horizontal=True, key=lang_key("l4_source", sources[0]))
     if source == "grid":
         st.caption(tr(T + "grid_help"))
-        grid = st.data_editor(pd.DataFrame(conv.integer_grid().astype(int), columns=[str(c) for c in range(8)]),
-                              key="l4_grid", height=318)
+        with grid_area:
+            grid = st.data_editor(pd.DataFrame(conv.integer_grid().astype(int), columns=[str(c) for c in range(8)]),
+                                  key="l4_grid", hide_index=True, width="stretch")
         return table_to_array(grid), tr(T + "source_grid")
     if source == "mnist":
         try:
@@ -78,9 +79,10 @@ st.markdown(tr(T + "intro"))
 
 # ---- input, kernel, stride / padding
 col_input, col_kernel, col_size = st.columns([1.1, 1, 1.2], gap="medium")
+grid_area = st.container()  # the integer grid's editor, full width under the three columns
 with col_input:
     st.subheader(tr(T + "input_header"))
-    image, image_caption = choose_image()
+    image, image_caption = choose_image(grid_area)
     st.caption(image_caption)
 with col_kernel:
     st.subheader(tr(T + "kernel_header"))
@@ -181,8 +183,8 @@ with pick:
 partials = np.stack([conv.conv2d(pooled1[:, :, c], kernels2[:, :, c, j]) for c in range(6)], axis=-1)
 total = partials.sum(axis=-1)
 with formula:
-    st.latex(rf"O_{{{j + 1}}} = \sum_{{c=1}}^{{6}} X_c * K_{{{j + 1},c}} + b_{{{j + 1}}}"
-             rf" \qquad \text{{{tr(T + 'params_word')}}}: 5 \times 5 \times 6 \times 16 + 16 = 2416")
+    st.latex(rf"\begin{{gathered}} O_{{{j + 1}}} = \sum_{{c=1}}^{{6}} X_c * K_{{{j + 1},c}} + b_{{{j + 1}}} \\"
+             rf" \text{{{tr(T + 'params_word')}}}: 5 \times 5 \times 6 \times 16 + 16 = 2416 \end{{gathered}}")
 st.plotly_chart(charts.channels_figure(pooled1, kernels2[:, :, :, j], partials, total,
                                        (tr(T + "row_inputs"), tr(T + "row_kernels"), tr(T + "row_partials")),
                                        tr(T + "sum_title", j=j + 1)),

@@ -21,6 +21,14 @@ STARTS = {"bowl": 4.0, "two_valleys": 2.2}
 A_VALUES, B_VALUES = np.linspace(-1.0, 3.0, 81), np.linspace(-4.0, 8.0, 81)
 
 
+def tex_number(value: float) -> str:
+    """4 significant digits for LaTeX; large values as 4.78 × 10^{6}."""
+    if abs(value) < 1e5:
+        return f"{value:.4g}"
+    mantissa, exponent = f"{value:.2e}".split("e")
+    return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+
+
 def rate_slider(label: str, key: str, default: float) -> float:
     return st.select_slider(label, options=RATES, value=default, key=key, format_func=lambda r: f"{r:g}")
 
@@ -54,7 +62,9 @@ with controls:
     steps1 = st.slider(tr(T + "steps"), 1, 60, 15, key="l7_steps1")
 path1 = gd.descend_curve(curve, x0, lr1, steps1)
 f, df = gd.CURVES[curve]
-grid_x = np.linspace(low, high, 300)
+span = high - low  # widen the view to follow a path that jumps out (up to 3 widths each side)
+view = (max(min(low, path1.points.min()), low - 3 * span), min(max(high, path1.points.max()), high + 3 * span))
+grid_x = np.linspace(*view, 400)
 with picture:
     st.plotly_chart(charts.curve_descent_figure(
         grid_x, f(grid_x), path1.points[:, 0], path1.losses,
@@ -62,7 +72,7 @@ with picture:
          "end": tr(T + "legend_end")}), key="l7_curve_fig", config=NO_BAR)
 slope0 = float(df(x0))
 st.latex(rf"x_1 = x_0 - \eta\, f'(x_0) = {x0:.2f} - {lr1:g} \times ({slope0:.2f}) = {x0 - lr1 * slope0:.3f}"
-         rf"\qquad x_{{{len(path1.points) - 1}}} = {path1.end[0]:.4f},\ f = {path1.losses[-1]:.4f}")
+         rf"\qquad x_{{{len(path1.points) - 1}}} = {tex_number(path1.end[0])},\ f = {tex_number(path1.losses[-1])}")
 status(path1, "x")
 with st.expander(tr(T + "steps_table")):
     shown = path1.points[:, 0][:21]
