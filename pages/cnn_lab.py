@@ -7,12 +7,11 @@ import numpy as np
 import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
-from core import charts_lab, inference, preprocess
+from core import charts_lab, inference, lab_models, preprocess
 from core.ui import tr
-from models.zoo import PRETRAINED_DIR, REGISTRY, pretrained_meta
+from models.zoo import REGISTRY, pretrained_meta
 
 CANVAS_KEY = "lab_canvas"  # + "_<n>"; the clear button moves on to the next n
-TRAINED = "trained:"
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp"]
 
 
@@ -25,33 +24,30 @@ def shipped_model(key: str, stamp: float | None):
         return None, error.detail
 
 
-def weights_stamp(key: str) -> float | None:
-    path = PRETRAINED_DIR / f"{key}.keras"
-    return path.stat().st_mtime if path.is_file() else None
-
-
 def model_of(option: str, trained: dict):
     """(model, why unavailable) of a picker option: a registry key or "trained:<label>"."""
-    if option.startswith(TRAINED):
-        return trained[option[len(TRAINED):]]["model"], None
-    return shipped_model(option, weights_stamp(option))
+    if lab_models.is_trained(option):
+        model = trained[option[len(lab_models.TRAINED):]].get("model")
+        return model, None if model is not None else "no model"
+    return shipped_model(option, lab_models.weights_stamp(option))
 
 
-def option_name(option: str) -> str:
-    if option.startswith(TRAINED):
-        return tr("cnn_lab.trained_prefix") + option[len(TRAINED):]
-    return tr(f"models.{option}.name")
+def option_name(option: str, status: dict) -> str:
+    """The picker's label of an option, marked when its model is unavailable."""
+    if lab_models.is_trained(option):
+        name = tr("cnn_lab.trained_prefix") + option[len(lab_models.TRAINED):]
+    else:
+        name = tr(f"models.{option}.name")
+    return name if status[option][0] is not None else name + tr("cnn_lab.unavailable_suffix")
 
 
 def option_facts(option: str, trained: dict, model) -> dict:
     """Document, parameters and test accuracy of a picker option, for the side-by-side table."""
-    if option.startswith(TRAINED):
-        entry = trained[option[len(TRAINED):]]
-        return {"doc": REGISTRY[entry["key"]].doc if entry.get("key") in REGISTRY else "",
-                "parameters": model.count_params(), "accuracy": entry.get("test_accuracy")}
-    meta = pretrained_meta(option) or {}
-    return {"doc": REGISTRY[option].doc, "parameters": meta.get("parameters") or model.count_params(),
-            "accuracy": meta.get("test_accuracy")}
+    key = lab_models.architecture(option, trained)
+    meta = {} if lab_models.is_trained(option) else (pretrained_meta(option) or {})
+    return {"doc": REGISTRY[key].doc if key in REGISTRY else "",
+            "parameters": meta.get("parameters") or (model.count_params() if model is not None else None),
+            "accuracy": lab_models.recorded_accuracy(option, trained)}
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -70,22 +66,14 @@ def clear_canvas() -> None:
 st.title(tr("cnn_lab.title"))
 st.caption(tr("cnn_lab.intro"))
 trained = st.session_state.get("trained_models") or {}
-options = list(REGISTRY) + [TRAINED + label for label in trained]
+options = lab_models.options(trained)
 with st.spinner(tr("cnn_lab.loading")):
     status = {option: model_of(option, trained) for option in options}
-
-
-def picker_label(option: str) -> str:
-    return option_name(option) + ("" if status[option][0] is not None else tr("cnn_lab.unavailable_suffix"))
-
-
-usable = [option for option in options if status[option][0] is not None]
-default = "colab_cnn" if "colab_cnn" in usable else (usable or options)[0]
-choice = st.selectbox(tr("cnn_lab.model_label"), options, index=options.index(default),
-                      format_func=picker_label, key="lab_model")
+choice = st.selectbox(tr("cnn_lab.model_label"), options, index=lab_models.default_index(options),
+                      format_func=lambda option: option_name(option, status), key="lab_model")
 model, why = status[choice]
 if model is None:
-    st.error(tr("cnn_lab.model_unavailable", name=option_name(choice), detail=why))
+    st.error(tr("cnn_lab.model_unavailable", name=option_name(choice, status), detail=why))
 
 
 @st.fragment
@@ -156,13 +144,11 @@ def draw_and_read(model, options: list, status: dict, trained: dict) -> None:
     st.header(tr("cnn_lab.compare_title"))
     results = []
     for option in options:
-        each, _ = status[option]
-        if each is None:
-            results.append({"name": picker_label(option), "doc": REGISTRY[option].doc, "proba": None})
-            continue
-        proba, ms = inference.timed_proba(each, digit, repeats=1)
-        results.append({"name": option_name(option), "proba": proba, "ms": ms,
-                        **option_facts(option, trained, each)})
+        each = status[option][0]
+        row = {"name": option_name(option, status), **option_facts(option, trained, each)}
+        if each is not None:
+            row["proba"], row["ms"] = inference.timed_proba(each, digit, repeats=1)
+        results.append(row)
     names = ("name", "doc", "answer", "confidence", "parameters", "accuracy", "ms")
     labels = {name: tr(f"cnn_lab.col_{name}") for name in names}
     st.table(charts_lab.side_by_side_rows(results, labels), hide_index=True)
@@ -181,7 +167,9 @@ if upload is not None:
         st.error(tr(f"cnn_lab.upload_error.{error[0]}", **error[1]))
     else:
         original_col, prepared_col, read_col = st.columns(3)
-        original_col.image(charts_lab.thumbnail(data), caption=tr("cnn_lab.upload_original"))
+        preview = charts_lab.thumbnail(data)
+        if preview is not None:
+            original_col.image(preview, caption=tr("cnn_lab.upload_original"))
         prepared_col.image(charts_lab.enlarge(image, 5), caption=tr("cnn_lab.upload_prepared"))
         if model is not None:
             read = charts_lab.answer(inference.predict_proba(model, image[np.newaxis])[0])

@@ -126,13 +126,14 @@ def test_trained_models_join_the_picker_and_a_low_confidence_answer_says_so(unif
 
 
 def test_missing_and_damaged_weights_are_unavailable_others_still_work(tmp_path, monkeypatch):
-    from core import inference
+    from core import inference, lab_models
     from models import zoo
 
     shutil.copy(zoo.PRETRAINED_DIR / "colab_cnn.keras", tmp_path / "colab_cnn.keras")
     (tmp_path / "qiita_cnn.keras").write_bytes(b"damaged")
     monkeypatch.setattr(zoo, "PRETRAINED_DIR", tmp_path)
     monkeypatch.setattr(inference, "PRETRAINED_DIR", tmp_path)
+    monkeypatch.setattr(lab_models, "PRETRAINED_DIR", tmp_path)
     at = page()
     at.run(timeout=60)
     assert not at.exception
