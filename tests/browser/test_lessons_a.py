@@ -28,11 +28,11 @@ def metric_values(page) -> list[str]:
 def check_lesson(page, stem: str, lang: int) -> None:
     """The lesson's title, charts, formulas and closing prompts are on screen; take a screenshot."""
     page.get_by_role("heading", name=TITLES[stem][lang]).wait_for(timeout=60_000)
+    # the page is drawn top to bottom: once the closing prompts are there, the rest is too
+    page.get_by_text(("やってみよう", "Try this")[lang], exact=True).wait_for(timeout=60_000)
     wait_for_app(page)
-    page.locator("[data-testid='stPlotlyChart']").first.wait_for(timeout=30_000)
     assert page.locator("[data-testid='stPlotlyChart']").count() >= 2
     assert page.locator(".katex").count() >= 1
-    assert page.get_by_text(("やってみよう", "Try this")[lang], exact=True).is_visible()
     screenshot(page, f"{stem}_{('ja', 'en')[lang]}")
 
 
@@ -69,8 +69,8 @@ def test_lesson_3_click_the_grid_and_train(page):
     page.wait_for_function(f"() => document.querySelector('[data-testid=\"stMetricValue\"]').innerText !== {maru!r}",
                            timeout=30_000)
     page.locator(".st-key-l3_px4 button").click()  # ink the centre: a filled square
-    wait_for_app(page)
-    assert page.locator(".st-key-l3_px4 button").inner_text().strip() == "1"
+    page.wait_for_function("() => document.querySelector('.st-key-l3_px4 button').innerText.trim() === '1'",
+                           timeout=30_000)
 
     loss_before = float(metric_values(page)[2])
     page.locator(".st-key-l3_train button").click()
@@ -78,8 +78,10 @@ def test_lesson_3_click_the_grid_and_train(page):
     wait_for_app(page)
     assert float(metric_values(page)[2]) < 0.2 * loss_before
     assert metric_values(page)[3] == "100 %"
+    shown = metric_values(page)[0]
     page.locator(".st-key-l3_set_batsu button").click()
-    wait_for_app(page)
+    page.wait_for_function(f"() => document.querySelector('[data-testid=\"stMetricValue\"]').innerText !== {shown!r}",
+                           timeout=30_000)
     maru, batsu = map(float, metric_values(page)[:2])
     assert batsu > 0.8 > 0.2 > maru  # after training the × is clearly a ×
     screenshot(page, "lesson_3_trained_ja")
