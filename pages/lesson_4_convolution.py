@@ -25,12 +25,18 @@ def slider_in_range(label: str, top: int, key: str, default: int) -> int:
     return st.slider(label, 0, top, key=key, disabled=top == 0) if top > 0 else 0
 
 
+LIMIT = 1000.0  # typed numbers are kept within ±1000 so that every sum stays readable
+
+
 def table_to_array(frame: pd.DataFrame, fallback: float = 0.0) -> np.ndarray:
-    """An edited table → float array; emptied cells count as ``fallback`` (with a warning)."""
+    """An edited table → float array; emptied cells count as ``fallback``, huge numbers are limited (warned)."""
     values = frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     if np.isnan(values).any():
         st.warning(tr(T + "empty_cells"))
         values = np.nan_to_num(values, nan=fallback)
+    if np.abs(values).max(initial=0.0) > LIMIT:
+        st.warning(tr(T + "too_large", limit=int(LIMIT)))
+        values = np.clip(values, -LIMIT, LIMIT)
     return values
 
 
@@ -78,7 +84,7 @@ st.title(tr("nav.lesson_4"))
 st.markdown(tr(T + "intro"))
 
 # ---- input, kernel, stride / padding
-col_input, col_kernel, col_size = st.columns([1.1, 1, 1.2], gap="medium")
+col_input, col_kernel, col_size = st.columns([1, 1.2, 1.1], gap="medium")
 grid_area = st.container()  # the integer grid's editor, full width under the three columns
 with col_input:
     st.subheader(tr(T + "input_header"))

@@ -60,6 +60,9 @@ with controls:
     if np.isnan(x).any():
         st.warning(tr(T + "empty_cells"))
         x = np.nan_to_num(x)
+    if np.abs(x).max() > 1000:
+        st.warning(tr(T + "too_large"))
+        x = np.clip(x, -1000, 1000)
 out = pooling.pool2d(x, size, stride, mode)
 n_out = out.shape[0]
 with picture:

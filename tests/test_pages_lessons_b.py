@@ -152,6 +152,25 @@ def test_lesson_4_integer_grid_and_raw_pixel_values():
                                                 conv.preset("edge_horizontal", 3)))
 
 
+def edits(rows: dict) -> dict:
+    """A data_editor's state with some cells changed: {row: {column name: value}}."""
+    return {"edited_rows": rows, "added_rows": [], "deleted_rows": []}
+
+
+def test_lesson_4_edited_kernel_empty_cells_and_huge_numbers():
+    at = open_page(PAGES["lesson_4"], "en")
+    kernel = conv.preset("edge_horizontal", 3)
+    kernel[0, 0], kernel[1, 1] = 1e308, 0.0  # a huge number is limited to 1000; an emptied cell counts as 0
+    at.session_state["l4_kernel_3_edge_horizontal"] = edits({0: {"0": 1e308}, 1: {"1": None}})
+    at.run()
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert i18n.t("lesson_4.empty_cells", "en") in warnings
+    assert i18n.t("lesson_4.too_large", "en", limit=1000) in warnings
+    kernel[0, 0] = 1000.0
+    np.testing.assert_allclose(figure(at, "l4_output_fig")["data"][0]["z"], conv.conv2d(mnist_digit(0), kernel))
+
+
 def test_lesson_4_sixteen_maps_and_the_chosen_one():
     at = open_page(PAGES["lesson_4"], "en")
     assert "4{\\times}4{\\times}16 \\to 256" in latex(at)
@@ -202,6 +221,14 @@ def test_lesson_5_document_example_and_its_variants():
     at.slider(key="l5_row").set_value(2).run()
     at.slider(key="l5_col").set_value(1).run()
     assert r"\mathrm{out}[2, 1] = \max(1, 9, 1, 0) = 9" in latex(at)
+
+
+def test_lesson_5_edited_table_is_pooled():
+    at = open_page(PAGES["lesson_5"], "en")
+    at.session_state["l5_table"] = edits({0: {"0": 7}, 3: {"3": 12}})
+    at.run()
+    assert r"\max(7, 5, 0, 3) = 7" in latex(at)
+    assert r"\begin{bmatrix} 7 & 9 \\ 2 & 12 \end{bmatrix}" in latex(at)
 
 
 def test_lesson_5_real_map_is_pooled_to_half():
