@@ -96,6 +96,10 @@ def main() -> None:
               f"| {baseline[0]:9.2f}ms {baseline[1]:9.2f}ms | {baseline[0] / ours[0]:11.1f}×")
         if key == "colab_cnn":
             final = ours[1]
+            predicted = predict_proba(model, mnist_way).argmax(axis=1)
+            pairs = sorted({(int(t), int(p)) for t, p in zip(labels, predicted) if t != p},
+                           key=lambda tp: -int(((labels == tp[0]) & (predicted == tp[1])).sum()))
+            misread = ", ".join(f"{t}→{p} ×{int(((labels == t) & (predicted == p)).sum())}" for t, p in pairs[:6])
             per_family = f"templates {right[:half].mean():.1%} (naive {naive[:half].mean():.1%})"
             if len(drawings) > half:
                 per_family += f", re-drawn MNIST {right[half:].mean():.1%} (naive {naive[half:].mean():.1%})"
@@ -103,6 +107,7 @@ def main() -> None:
         print("colab_cnn unavailable")
         sys.exit(1)
     print(f"\ncolab_cnn accuracy on drawings, MNIST way: {per_family}")
+    print(f"colab_cnn misreadings (true→read): {misread or 'none'}")
     print("colab_cnn p95 (canvas_to_mnist + predict_proba), ms:")
     print(f"{final:.2f}")
 
