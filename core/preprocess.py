@@ -79,14 +79,35 @@ def to_ink(image: np.ndarray) -> np.ndarray:
     return grey
 
 
-def ink_box(ink: np.ndarray, threshold: float = INK) -> tuple[int, int, int, int] | None:
-    """(top, bottom, left, right) of the pixels brighter than ``threshold``, or None (no ink)."""
-    mask = ink > threshold
-    rows = np.flatnonzero(mask.any(axis=1))
+def main_span(profile: np.ndarray, gap: int) -> tuple[int, int] | None:
+    """[first, last + 1) of the heavy part of a 1-D ink profile (ink per row or per column).
+
+    Runs of ink closer than ``gap`` belong together; runs holding under 15 % of the heaviest
+    run's ink (a stray click far from the digit) are left out, unless they lie between heavy ones.
+    """
+    rows = np.flatnonzero(profile > 0)
     if rows.size == 0:
         return None
-    cols = np.flatnonzero(mask.any(axis=0))
-    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
+    breaks = np.flatnonzero(np.diff(rows) >= gap)
+    starts = np.concatenate([[rows[0]], rows[breaks + 1]])
+    ends = np.concatenate([rows[breaks], [rows[-1]]]) + 1
+    mass = np.array([profile[s:e].sum() for s, e in zip(starts, ends)])
+    heavy = np.flatnonzero(mass >= 0.15 * mass.max())
+    return int(starts[heavy[0]]), int(ends[heavy[-1]])
+
+
+def ink_box(ink: np.ndarray, threshold: float = INK) -> tuple[int, int, int, int] | None:
+    """(top, bottom, left, right) of the digit's ink (pixels brighter than ``threshold``), or None.
+
+    A small mark separated from the digit by a gap of 3 % of the picture is not part of it.
+    """
+    mask = np.where(ink > threshold, ink, 0.0)
+    gap = max(2, round(0.03 * max(ink.shape)))
+    rows = main_span(mask.sum(axis=1), gap)
+    if rows is None:
+        return None
+    cols = main_span(mask[rows[0]:rows[1]].sum(axis=0), gap)
+    return rows[0], rows[1], cols[0], cols[1]
 
 
 # ---------------------------------------------------------------- stroke width
@@ -161,8 +182,8 @@ def place_by_mass(digit: np.ndarray) -> np.ndarray:
 def prepare_ink(ink: np.ndarray, threshold: float = INK, normalise_stroke: bool = True) -> np.ndarray:
     """(H, W) float ink in [0, 1] → (28, 28) float32 MNIST-style input.
 
-    crop to the ink → scale the longer side to 80 px → binarise → match MNIST's stroke width
-    → average 4×4 blocks (80 → 20 px, anti-aliased) → centre of mass to (14, 14).
+    crop to the ink (stray specks left out) → scale the longer side to 80 px → binarise → match
+    MNIST's stroke width → average 4×4 blocks (80 → 20 px, anti-aliased) → centre of mass to (14, 14).
     """
     box = ink_box(ink, threshold)
     if box is None:

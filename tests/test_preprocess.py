@@ -45,6 +45,24 @@ def test_ink_box_is_half_open_and_none_without_ink():
     assert P.ink_box(np.zeros((4, 4))) is None
 
 
+def test_main_span_leaves_out_a_light_far_run_but_keeps_heavy_ones():
+    profile = np.zeros(100)
+    profile[2:4] = 1.0                        # a stray click: 2 units of ink, far away
+    profile[30:60] = 5.0                      # the digit: 150
+    profile[66:70] = 9.0                      # a separate heavy stroke (36 ≥ 15 % of 150): kept
+    assert P.main_span(profile, gap=3) == (30, 70)
+    assert P.main_span(profile, gap=40) == (2, 70)   # everything within one gap is one run
+    assert P.main_span(np.zeros(5), gap=2) is None
+
+
+def test_a_stray_click_in_a_corner_does_not_shrink_the_digit():
+    image = template_drawing(5, np.random.default_rng(3))
+    clean = P.canvas_to_mnist(image)
+    dotted = image.copy()
+    dotted[270:278, 2:10, :3] = 255               # an 8 px dot in the bottom-left corner
+    np.testing.assert_allclose(P.canvas_to_mnist(dotted), clean)
+
+
 def test_stroke_width_of_a_band_is_its_width():
     band = np.zeros((100, 100), dtype=bool)
     band[10:90, 40:48] = True                 # 80 long, 8 wide: 2·640 / (2·80 + 2·8) = 7.27
