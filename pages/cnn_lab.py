@@ -91,10 +91,11 @@ def draw_and_read(model, options: list, status: dict, trained: dict) -> None:
         st.button(tr("cnn_lab.clear"), on_click=clear_canvas, key="lab_clear")
         st.caption(tr("cnn_lab.canvas_help"))
 
+    drawing = canvas.image_data  # (280, 280, 4) RGBA, decoded from PNG on each access
     digit = None
-    if canvas.image_data is not None:
+    if drawing is not None:
         try:
-            digit = preprocess.canvas_to_mnist(canvas.image_data)
+            digit = preprocess.canvas_to_mnist(drawing)
         except preprocess.EmptyDrawingError:
             digit = None
     if digit is None:
@@ -127,7 +128,7 @@ def draw_and_read(model, options: list, status: dict, trained: dict) -> None:
         st.caption(tr("cnn_lab.prepared_caption"))
         show_pixels = st.toggle(tr("cnn_lab.show_pixels"), key="lab_pixels")
         if model is not None:
-            naive = preprocess.naive_resize(canvas.image_data)
+            naive = preprocess.naive_resize(drawing)
             naive_read = charts_lab.answer(inference.predict_proba(model, naive[np.newaxis])[0])
             with st.container(border=True, key="lab_naive"):
                 st.markdown(f"**{tr('cnn_lab.naive_title')}**")
