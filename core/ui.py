@@ -13,6 +13,23 @@ from core import data, i18n
 LANG_KEY = "lang"
 
 
+def _route_through_app() -> None:
+    """Make a first visit to a page URL go through app.py.
+
+    On a fresh server Streamlit sees the pages/ folder and runs a deep-linked page on its own
+    (its old multipage mode: no language switch, no navigation). Switching that mode off and
+    rerunning makes app.py route to the same page. Runs once, when a page first imports this.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+_route_through_app()
+
+
 def lang() -> str:
     """The language chosen in the sidebar (Japanese until someone switches)."""
     return st.session_state.get(LANG_KEY, i18n.DEFAULT_LANGUAGE)

@@ -3,6 +3,7 @@
 ``page`` records browser console errors and every request that tries to leave localhost
 (those are blocked); ``assert_clean(page)`` fails a test that saw either.
 """
+import contextlib
 import os
 import socket
 import subprocess
@@ -30,11 +31,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url():
-    """Start `streamlit run app.py` on a free port; yield its URL; stop it afterwards."""
+@contextlib.contextmanager
+def serve_app():
+    """`streamlit run app.py` on a free port of localhost for the duration of the block; yields its URL."""
     port = _free_port()
-    log = open(ROOT / "tests" / "browser" / "streamlit.log", "w")
+    log = open(ROOT / "tests" / "browser" / f"streamlit-{port}.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
@@ -42,21 +43,29 @@ def app_url():
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy(),
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-    else:
+    try:
+        deadline = time.time() + 90
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            pytest.fail(f"the dashboard did not start within 90 s; see {log.name}")
+        yield url
+    finally:
         server.terminate()
-        pytest.fail("the dashboard did not start within 60 s; see tests/browser/streamlit.log")
-    yield url
-    server.terminate()
-    server.wait(timeout=20)
-    log.close()
+        server.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url():
+    """One dashboard server shared by the browser tests."""
+    with serve_app() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -123,7 +132,7 @@ def choose_language(tab, label: str) -> None:
     A click that lands while the first run is still drawing can be lost, so click until the
     radio reports itself checked (a plain click on the label does not reach the radio at all).
     """
-    radio = tab.get_by_role("radio", name=label)
+    radio = tab.locator(".st-key-lang").get_by_role("radio", name=label)
     for _ in range(5):
         radio.click(force=True)
         tab.wait_for_timeout(500)
