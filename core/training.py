@@ -19,7 +19,9 @@ Validation: the documents that validate on the test set (001, 003) are trained w
 held-out split here (``validation_split=0``) and report test metrics at the end, as every run
 does; document 004 keeps its 10 % split (54,000 training images → 422 updates at batch 128).
 The split is a seeded random draw from the training subset (Keras' own split takes the last
-rows), and validation runs at each completed epoch end with batch size 1000.
+rows), and validation runs at each completed epoch end with batch size 1000. A run stopped or
+diverged in the middle of an epoch records that partial epoch only in ``batch_history`` (no
+validation for it); a stopped run is still evaluated on the test set, a diverged one is not.
 """
 from __future__ import annotations
 
@@ -254,7 +256,11 @@ def normalised(images: np.ndarray) -> np.ndarray:
 
 
 def build_model(config: TrainConfig):
-    """A fresh model of ``config`` (seeded weights, its dropout), compiled with its optimizer."""
+    """A fresh model of ``config`` (seeded weights, its dropout), compiled with its optimizer.
+
+    Seeding uses keras.utils.set_random_seed (process-wide: Python, NumPy and TensorFlow seeds).
+    No clear_session: other threads may be training; the zoo names every layer explicitly.
+    """
     import keras
 
     config.check()
