@@ -56,7 +56,9 @@ def test_upload_and_a_refused_file(page, tmp_path):
     photo = tmp_path / "two.jpg"
     Image.fromarray(255 - ink).convert("RGB").save(photo, "JPEG")   # dark ink on white paper
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(photo))
-    page.locator(".st-key-lab_upload_answer").get_by_text("The answer is 2").wait_for(timeout=30_000)
+    answer = page.locator(".st-key-lab_upload_answer").get_by_text("The answer is 2")
+    answer.wait_for(timeout=30_000)
+    answer.scroll_into_view_if_needed()
     screenshot(page, "cnn_lab_upload_en")
 
     broken = tmp_path / "broken.png"
@@ -64,8 +66,10 @@ def test_upload_and_a_refused_file(page, tmp_path):
     Image.fromarray(255 - ink).save(buffer, "PNG")
     broken.write_bytes(buffer.getvalue()[:400])
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(broken))
-    page.get_by_text("damaged or cut off").wait_for(timeout=30_000)
+    error = page.get_by_text("damaged or cut off")
+    error.wait_for(timeout=30_000)
     assert page.locator(".st-key-lab_upload_answer").count() == 0
+    error.scroll_into_view_if_needed()
     screenshot(page, "cnn_lab_upload_error_en")
     assert_clean(page)
 
