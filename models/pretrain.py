@@ -76,7 +76,7 @@ def pretrain(key: str) -> dict:
             _, accuracy = self.model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
             test_history.append(float(accuracy))
             print(f"{key} epoch {epoch + 1}: {epoch_seconds[-1]:.0f}s test_acc={accuracy:.4f}", flush=True)
-            if accuracy >= entry.target_accuracy + 0.0005:
+            if accuracy >= entry.target_accuracy:
                 self.model.stop_training = True
 
     fit_args = {}
