@@ -60,6 +60,9 @@ def start_app(port: int, log_path: Path) -> subprocess.Popen:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--strokes", type=int, default=24, help="timed strokes (at least 20)")
+    parser.add_argument("--pause", type=int, default=0,
+                        help="extra ms between an answer and the next stroke (each stroke already "
+                             "hovers 350 ms before the pen goes down, like a hand)")
     parser.add_argument("--url", help="use a dashboard already running there instead of starting one")
     args = parser.parse_args()
 
@@ -95,7 +98,8 @@ def main() -> None:
                     after_send.append(shown - sent)
                     print(f"digit {digit % 10} stroke {n}: {shown - up:6.0f} ms "
                           f"(sent after {sent - up:4.0f} ms, answer {shown - sent:4.0f} ms later)", flush=True)
-                    page.wait_for_timeout(300)  # a person lifts the pen between strokes
+                    if args.pause:
+                        page.wait_for_timeout(args.pause)
                 clear(page)
                 digit += 1
             browser.close()
