@@ -2,9 +2,12 @@
 import streamlit as st
 
 from core import i18n
-from core.ui import LANG_KEY, PAGES, lang, tr
+from core.inference import keep_keras_between_reruns
+from core.ui import LANG_KEY, PAGES, tr
 
 st.set_page_config(page_title="CNN Dojo", page_icon="🥋", layout="wide")
+# Once any page has loaded TensorFlow, Streamlit's per-rerun Keras reset costs ~0.2–0.8 s.
+keep_keras_between_reruns()
 
 st.sidebar.radio(
     "🌐 Language / 言語",
