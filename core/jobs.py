@@ -44,6 +44,21 @@ def max_trainings_setting() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+_BUILD_LOCK = threading.Lock()
+
+
+def build_model(config):
+    """core.training.build_model, one at a time in this process.
+
+    The first call imports TensorFlow; two students pressing Start at once would otherwise
+    import it from two script threads at the same time, which Python does not guarantee to survive.
+    """
+    from core import training
+
+    with _BUILD_LOCK:
+        return training.build_model(config)
+
+
 class JobActive(RuntimeError):
     """This session already has a job waiting or training."""
 
@@ -158,10 +173,10 @@ def _default_control():
     return training.Control()
 
 
-def _default_planner(budget, config, mnist):
+def _default_planner(budget, config, mnist, model=None):
     from core import timebox
 
-    return timebox.plan(budget, config, mnist)
+    return timebox.plan(budget, config, mnist, model=model)
 
 
 def _steps(progress) -> int:
@@ -323,7 +338,7 @@ class JobManager:
             if job.budget:
                 from core import timebox
 
-                job.plan = self._planner(job.budget, config, job.mnist)
+                job.plan = self._planner(job.budget, config, job.mnist, model=job.model)
                 config = timebox.planned_config(config, job.plan)
                 deadline = timebox.Deadline(job.plan, config, started)
                 with self._lock:

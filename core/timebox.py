@@ -32,7 +32,7 @@ MIN_IMAGES = 1000
 MAX_IMAGES = 60000
 MAX_EPOCHS = 50
 TEST_IMAGES = 10000
-MEASURE_BATCHES = 12
+MEASURE_BATCHES = 10
 BUDGETS = (30, 60, 120, 300)  # seconds offered on the page
 AIM = 1.25  # plan for slightly more than the budget; the deadline ends the run on time
 REPORT_SECONDS = 0.4  # a time-boxed run reports (and checks its deadline) about this often
@@ -98,8 +98,13 @@ def choose(budget_left: float, config, m: Measurement,
     return size, epochs
 
 
-def measure(config, mnist, batches: int = MEASURE_BATCHES) -> Measurement:
-    """Measure this server for ``config`` (a few seconds; uses core.training, so TensorFlow)."""
+def measure(config, mnist, batches: int = MEASURE_BATCHES, model=None) -> Measurement:
+    """Measure this server for ``config`` (a few seconds; uses core.training, so TensorFlow).
+
+    ``model``: the compiled model that will be trained, if it exists already. Its evaluation is
+    timed on it (that traces its test step once, which the run then reuses); otherwise a
+    throw-away model is built for that.
+    """
     from core import training
 
     begun = time.perf_counter()
@@ -109,7 +114,8 @@ def measure(config, mnist, batches: int = MEASURE_BATCHES) -> Measurement:
     # a real run pays before its steady pace
     startup = max(0.0, measured_fit - batches * update)
 
-    model = training.build_model(config)
+    traces_left = 1 if model is not None else 2  # the predictions are traced in the run in any case
+    model = model if model is not None else training.build_model(config)
     x = (mnist.x_test[:2000].astype(np.float32) / 255.0)[..., np.newaxis]
     y = np.eye(10, dtype=np.float32)[mnist.y_test[:2000]]
     clock = time.perf_counter()
@@ -118,14 +124,13 @@ def measure(config, mnist, batches: int = MEASURE_BATCHES) -> Measurement:
     clock = time.perf_counter()
     model.evaluate(x, y, batch_size=1000, verbose=0)  # 2,000 images at the steady pace
     forward = (time.perf_counter() - clock) / 2000
-    # evaluation is traced once per run, the predictions once more: count it twice
-    eval_startup = 2 * max(0.0, first - 1000 * forward)
+    eval_startup = traces_left * max(0.0, first - 1000 * forward)
     return Measurement(update, startup, forward, eval_startup, time.perf_counter() - begun)
 
 
-def plan(budget: float, config, mnist, measurement: Measurement | None = None) -> Plan:
+def plan(budget: float, config, mnist, measurement: Measurement | None = None, model=None) -> Plan:
     """Measure, then choose subset and epochs so that measuring + the run take about ``budget`` seconds."""
-    m = measurement or measure(config, mnist)
+    m = measurement or measure(config, mnist, model=model)
     size, epochs = choose(budget * AIM - m.spent_seconds, config, m)
     predicted = m.spent_seconds + run_seconds(config, size, epochs, m)
     smallest = m.spent_seconds + run_seconds(config, MIN_IMAGES, 1, m)

@@ -187,10 +187,8 @@ st.caption(tr(T + "server_status", running=status["running"], waiting=status["wa
 if st.button("▶️ " + tr(T + "start"), type="primary", disabled=busy):
     try:
         config.check()
-        from core import training
-
         with st.spinner(tr("common.loading_tensorflow")):
-            model = training.build_model(config)
+            model = jobs.build_model(config)
         budget = S["budget"] or None
         manager.submit(SID, config, mnist, label=studio.run_label(key, st.session_state.get("studio_counter", 0) + 1),
                        model=model, budget=budget)
