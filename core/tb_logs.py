@@ -15,32 +15,53 @@ from pathlib import Path
 RUNS_DIR = Path(__file__).resolve().parent.parent / "runs"  # gitignored
 
 
-def write_logs(record: dict, root: Path = RUNS_DIR, stem: str | None = None) -> Path:
-    """Write the logs of a studio run record (core.studio.record_from_job) under ``root/stem``."""
+def _writer(folder: Path):
+    """A summary writer and the two ``tf.summary.write`` helpers TensorBoard's plugins read.
+
+    ``tf.summary.scalar``/``histogram`` live in the TensorBoard package, which is not installed
+    here; the plain ``tf.summary.write`` with the plugins' metadata writes the same records.
+    """
+    import numpy as np
     import tensorflow as tf
 
-    from core import studio, storage
+    def metadata(plugin: str):
+        return tf.compat.v1.SummaryMetadata(plugin_data=tf.compat.v1.SummaryMetadata.PluginData(plugin_name=plugin))
+
+    def scalar(tag: str, value: float, step: int) -> None:
+        tf.summary.write(tag, tf.constant(float(value), tf.float32), step=int(step), metadata=metadata("scalars"))
+
+    def histogram(tag: str, values, step: int, buckets: int = 30) -> None:
+        counts, edges = np.histogram(np.asarray(values, dtype=np.float64).ravel(), bins=buckets)
+        table = np.stack([edges[:-1], edges[1:], counts.astype(np.float64)], axis=1)  # [left, right, count]
+        tf.summary.write(tag, tf.constant(table), step=int(step), metadata=metadata("histograms"))
+
+    return tf.summary.create_file_writer(str(folder)), scalar, histogram
+
+
+def write_logs(record: dict, root: Path = RUNS_DIR, stem: str | None = None) -> Path:
+    """Write the logs of a studio run record (core.studio.record_from_job) under ``root/stem``."""
+    from core import storage, studio
 
     folder = Path(root) / storage.safe_stem(stem or studio.file_stem(record["label"]))
-    train = tf.summary.create_file_writer(str(folder / "train"))
-    with train.as_default():
+    writer, scalar, histogram = _writer(folder / "train")
+    with writer.as_default():
         for point in record["points"]:
-            tf.summary.scalar("batch_loss", point["loss"], step=point["step"])
-            tf.summary.scalar("batch_accuracy", point["accuracy"], step=point["step"])
+            scalar("batch_loss", point["loss"], point["step"])
+            scalar("batch_accuracy", point["accuracy"], point["step"])
         for epoch in record["epochs"]:
-            tf.summary.scalar("epoch_loss", epoch["loss"], step=epoch["epoch"] - 1)
-            tf.summary.scalar("epoch_accuracy", epoch["accuracy"], step=epoch["epoch"] - 1)
+            scalar("epoch_loss", epoch["loss"], epoch["epoch"] - 1)
+            scalar("epoch_accuracy", epoch["accuracy"], epoch["epoch"] - 1)
         if record.get("model") is not None:
             last = max(0, len(record["epochs"]) - 1)
             for weight in record["model"].weights:
-                tf.summary.histogram(weight.path.replace(":", "_"), weight.numpy(), step=last)
-    train.close()
+                histogram(weight.path.split("/", 1)[-1], weight.numpy(), last)  # "conv1/kernel"
+    writer.close()
     checked = [e for e in record["epochs"] if e.get("val_loss") is not None]
     if checked:
-        validation = tf.summary.create_file_writer(str(folder / "validation"))
-        with validation.as_default():
+        writer, scalar, _ = _writer(folder / "validation")
+        with writer.as_default():
             for epoch in checked:
-                tf.summary.scalar("epoch_loss", epoch["val_loss"], step=epoch["epoch"] - 1)
-                tf.summary.scalar("epoch_accuracy", epoch["val_accuracy"], step=epoch["epoch"] - 1)
-        validation.close()
+                scalar("epoch_loss", epoch["val_loss"], epoch["epoch"] - 1)
+                scalar("epoch_accuracy", epoch["val_accuracy"], epoch["epoch"] - 1)
+        writer.close()
     return folder

@@ -239,6 +239,7 @@ def live() -> None:
                     format_func=lambda v: f"{v:g}", disabled=stopping,
                     on_change=lambda: manager.set_learning_rate(SID, st.session_state["_studio_live_lr"]))
     st.plotly_chart(charts.live_curves(now.curve, now.epochs, curve_labels(), now.config.epochs), key="live_curves")
+    st.caption(tr(T + "server_status", running=now.running, waiting=now.queue_length, k=now.max_running))
 
 
 if busy:
