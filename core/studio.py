@@ -10,6 +10,8 @@ import dataclasses
 import io
 import math
 import re
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -143,6 +145,34 @@ def record_from_job(job, index: int) -> dict:
         "model": getattr(result, "model", None) if job.state in ("completed", "stopped") else None,
         "result": result if job.state in ("completed", "stopped") else None,
     }
+
+
+def collect(job, index: int, runs: list, trained: dict, tensorboard: bool = False) -> dict:
+    """File a finished job: its record joins ``runs``; a completed model joins ``trained`` (the lab's picker).
+
+    A stopped run waits for the student's keep-or-discard (``pending``); with ``tensorboard`` its
+    logs are written to runs/. Only the newest MAX_KEPT_MODELS records keep their model.
+    """
+    record = record_from_job(job, index)
+    record["pending"] = record["state"] == "stopped" and record["model"] is not None
+    if record["state"] == "completed":
+        trained[record["label"]] = trained_entry(record)
+    if tensorboard and record["model"] is not None:
+        from core import tb_logs
+
+        record["logs"] = str(tb_logs.write_logs(record))
+    runs.append(record)
+    for label in trim_models(runs):
+        trained.pop(label, None)
+    return record
+
+
+def keras_bytes(result) -> bytes:
+    """The trained model as .keras file bytes (written atomically to a temporary folder, then read)."""
+    from core import training
+
+    with tempfile.TemporaryDirectory() as folder:
+        return training.save_run(result, Path(folder) / "model.keras").read_bytes()
 
 
 def trim_models(records: list[dict], keep: int = MAX_KEPT_MODELS) -> list[str]:

@@ -3,7 +3,7 @@
 The training runs in core.jobs (a background thread, server-wide queue); this page only lays
 out settings, polls the job from a fragment, and shows the results of this session's runs.
 """
-import tempfile
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -69,20 +69,9 @@ def load(config: TrainConfig) -> None:
 def collect() -> None:
     """Take this session's finished job from the queue and keep its record (and model)."""
     job = manager.take(SID)
-    if job is None:
-        return
-    st.session_state["studio_counter"] = st.session_state.get("studio_counter", 0) + 1
-    record = studio.record_from_job(job, st.session_state["studio_counter"])
-    record["pending"] = record["state"] == "stopped" and record["model"] is not None
-    if record["state"] == "completed":
-        trained[record["label"]] = studio.trained_entry(record)
-    if record["model"] is not None and S["tensorboard"]:
-        from core import tb_logs
-
-        record["logs"] = str(tb_logs.write_logs(record))
-    runs.append(record)
-    for label in studio.trim_models(runs):
-        trained.pop(label, None)
+    if job is not None:
+        st.session_state["studio_counter"] = st.session_state.get("studio_counter", 0) + 1
+        studio.collect(job, st.session_state["studio_counter"], runs, trained, tensorboard=S["tensorboard"])
 
 
 @st.cache_data(show_spinner=False)
@@ -223,11 +212,15 @@ def live() -> None:
     if p is None:
         st.progress(0.0, text=tr(T + "phase_starting"))
     else:
+        fraction, eta = p.fraction, p.eta_seconds
+        if now.budget:  # a time box ends on the clock, maybe inside its last planned epoch
+            spent = time.time() - now.started
+            fraction, eta = min(1.0, spent / now.budget), max(0.0, now.budget - spent)
         text = tr(T + "progress", epoch=p.epoch, epochs=p.epochs, batch=p.batch, batches=p.batches_per_epoch,
-                  eta=f"{p.eta_seconds:.0f}", speed=f"{p.samples_per_second:,.0f}", elapsed=f"{p.elapsed:.0f}")
+                  eta=f"{eta:.0f}", speed=f"{p.samples_per_second:,.0f}", elapsed=f"{p.elapsed:.0f}")
         if now.phase in ("evaluating", "predicting"):
             text = tr(T + f"phase_{now.phase}")
-        st.progress(p.fraction, text=text)
+        st.progress(fraction, text=text)
     a, b = st.columns(2)
     stopping = now.stop_reason is not None
     a.button("⏹️ " + tr(T + "stop"), on_click=manager.stop, args=(SID,), disabled=stopping, type="primary")
@@ -303,15 +296,8 @@ if runs:
                 f"{pred[i]} ({float(conf[i]) * 100:.0f}%)" for i in sample], columns=12,
                 colors=["#2ca02c" if pred[i] == mnist.y_test[i] else "#d62728" for i in sample]), key="gallery_sample")
         if record["result"] is not None:
-            def keras_bytes(result=record["result"], stem=studio.file_stem(record["label"])) -> bytes:
-                from core import training
-
-                with tempfile.TemporaryDirectory() as folder:
-                    path = training.save_run(result, Path(folder) / f"{stem}.keras")
-                    return path.read_bytes()
-
-            st.download_button("⬇️ " + tr(T + "download"), keras_bytes, file_name=f"{studio.file_stem(record['label'])}.keras",
-                               mime="application/octet-stream")
+            st.download_button("⬇️ " + tr(T + "download"), lambda result=record["result"]: studio.keras_bytes(result),
+                               file_name=f"{studio.file_stem(record['label'])}.keras", mime="application/octet-stream")
         if record.get("logs"):
             st.caption("📈 " + tr(T + "logs_written", folder=Path(record["logs"]).name))
 

@@ -107,3 +107,25 @@ def test_figures_hold_the_curves_they_are_given():
     assert len(gallery.data) == 5 and [a.text for a in gallery.layout.annotations] == list("abcde")
     heat = charts.confusion_figure(np.eye(10, dtype=int) * 5, labels)
     assert np.isnan(heat.data[0].z[0][0]) and heat.data[0].text[0][0] == 5
+
+
+def test_a_finished_run_downloads_as_a_loadable_keras_file(tmp_path):
+    import keras
+
+    from core import data, jobs
+
+    manager = jobs.JobManager(max_running=1)
+    config = TrainConfig(key="lenet5", epochs=1, batch_size=100, optimizer="adam", learning_rate=0.002, train_size=1000)
+    mnist = data.load_mnist()
+    manager.submit("dl", config, mnist, label="dl")
+    assert manager.wait_idle(120)
+    runs, trained = [], {}
+    record = studio.collect(manager.take("dl"), 1, runs, trained)
+    assert runs == [record] and trained["#1 lenet5"]["model"] is record["model"]
+    blob = studio.keras_bytes(record["result"])
+    assert blob[:2] == b"PK"  # a .keras file is a zip
+    path = tmp_path / "back.keras"
+    path.write_bytes(blob)
+    again = keras.saving.load_model(path, compile=False)
+    images = (mnist.x_test[:5].astype("float32") / 255)[..., None]
+    assert np.allclose(again.predict_on_batch(images), record["model"].predict_on_batch(images), atol=1e-6)
