@@ -13,6 +13,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core import charts_training as charts
 from core import jobs, studio, timebox
+from core.inference import keep_keras_between_reruns
 from core.training import ConfigError, TrainConfig
 from core.ui import lang, mnist_or_stop, tr, tr_list
 from models.zoo import REGISTRY, pretrained_meta
@@ -25,6 +26,9 @@ def session_alive(session_id: str):
     return Runtime.instance().is_active_session(session_id) if Runtime.exists() else None
 
 
+# Streamlit clears Keras' session after every run (each fragment poll, once a second): that costs
+# CPU and resets Keras' global state under a training thread. app.py turns it off; so does this page.
+keep_keras_between_reruns()
 SID = get_script_run_ctx().session_id
 manager = jobs.shared(liveness=session_alive)
 S = st.session_state.setdefault("studio_settings", studio.settings_from_config(TrainConfig.document("colab_cnn")))
