@@ -18,6 +18,7 @@ grows), and test predictions are kept as one byte per image.
 from __future__ import annotations
 
 import logging
+import math
 import os
 import threading
 import time
@@ -354,6 +355,8 @@ class JobManager:
             if not job.control.stop_requested:
                 result = self._train(config, job.mnist, on_progress=report, control=job.control, model=job.model)
                 job.model = None
+                if len(result.batch_history) > CURVE_POINTS:  # memory per job stays bounded
+                    result.batch_history = result.batch_history[:: math.ceil(len(result.batch_history) / CURVE_POINTS)]
                 if result.status != "diverged" and result.model is not None:
                     with self._lock:
                         job.phase = "predicting"

@@ -39,10 +39,10 @@ class HeldTraining:
         self.started.append(config.seed)
         while not gate.wait(0.01):
             if control.stop_requested:
-                return SimpleNamespace(status="stopped", model=None)
+                return SimpleNamespace(status="stopped", model=None, batch_history=[])
         if config.seed == 99:
             raise ValueError("broken on purpose")
-        return SimpleNamespace(status="completed", model=None)
+        return SimpleNamespace(status="completed", model=None, batch_history=[])
 
 
 def wait_for(condition, timeout=60.0):
@@ -190,6 +190,7 @@ def test_stop_within_a_batch_and_change_the_learning_rate(mnist):
     assert manager.wait_idle(60)
     job = manager.take("s")
     assert job.state == "stopped" and job.stop_reason == "student"
+    assert len(job.result.batch_history) <= jobs.CURVE_POINTS and len(job.curve.points) <= jobs.CURVE_POINTS
     assert job.result.samples_seen < 200 * 1000  # far from the 200 epochs asked for
     assert job.lr_changes and job.lr_changes[0][1] == 0.0005
     assert job.result.test_accuracy is not None  # a stopped model is still evaluated
