@@ -9,12 +9,17 @@ st.set_page_config(page_title="CNN Dojo", page_icon="🥋", layout="wide")
 # Once any page has loaded TensorFlow, Streamlit's per-rerun Keras reset costs ~0.2–0.8 s.
 keep_keras_between_reruns()
 
-st.sidebar.radio(
+# The language switch sits at the top right of every page: no sidebar, so the projector
+# gets the full width.
+st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 3.5rem; }</style>")
+_, switch = st.columns([5, 1])
+switch.radio(
     "🌐 Language / 言語",
     options=list(i18n.LANGUAGES),
     format_func=i18n.LANGUAGES.get,
     key=LANG_KEY,
     horizontal=True,
+    label_visibility="collapsed",
 )
 
 sections: dict[str, list] = {}

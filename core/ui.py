@@ -31,7 +31,7 @@ _route_through_app()
 
 
 def lang() -> str:
-    """The language chosen in the sidebar (Japanese until someone switches)."""
+    """The language chosen at the top right of every page (Japanese until someone switches)."""
     return st.session_state.get(LANG_KEY, i18n.DEFAULT_LANGUAGE)
 
 

@@ -127,7 +127,7 @@ def assert_clean(tab) -> None:
 
 
 def choose_language(tab, label: str) -> None:
-    """Pick 日本語 or English in the sidebar.
+    """Pick 日本語 or English with the switch at the top right of every page.
 
     A click that lands while the first run is still drawing can be lost, so click until the
     radio reports itself checked (a plain click on the label does not reach the radio at all).

@@ -32,7 +32,7 @@ PROBE = """
 def open_lab(page, base_url: str, wait_for_app) -> None:
     """Home page first (the app's first run), then the lab through its link; wait for the canvas.
 
-    Checks that the lab runs inside the app's router (its language switch is in the sidebar).
+    Checks that the lab runs inside the app's router (its language switch is at the top right).
     """
     page.goto(base_url)
     wait_for_app(page)
