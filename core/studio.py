@@ -120,6 +120,7 @@ def record_from_job(job, index: int) -> dict:
     config = job.config
     return {
         "index": index,
+        "job_id": job.id,
         "label": run_label(config.key, index),
         "key": config.key,
         "config": config.to_dict(),

@@ -38,11 +38,13 @@ def _writer(folder: Path):
     return tf.summary.create_file_writer(str(folder)), scalar, histogram
 
 
-def write_logs(record: dict, root: Path = RUNS_DIR, stem: str | None = None) -> Path:
-    """Write the logs of a studio run record (core.studio.record_from_job) under ``root/stem``."""
+def write_logs(record: dict, root: Path | None = None, stem: str | None = None) -> Path:
+    """Write the logs of a studio run record (core.studio.record_from_job) under ``root/stem`` (root: runs/)."""
     from core import storage, studio
 
-    folder = Path(root) / storage.safe_stem(stem or studio.file_stem(record["label"]))
+    # the job id keeps two students' "#1 colab_cnn" apart in the shared runs/ folder
+    stem = stem or f"{studio.file_stem(record['label'])}_{record.get('job_id', '')}"
+    folder = Path(root or RUNS_DIR) / storage.safe_stem(stem)
     writer, scalar, histogram = _writer(folder / "train")
     with writer.as_default():
         for point in record["points"]:

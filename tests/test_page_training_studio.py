@@ -93,11 +93,19 @@ def test_model_choice_loads_its_document_settings_and_the_buttons_work():
     assert at.radio(key=k("optimizer")).value == "adadelta" and at.select_slider(key=k("epochs")).value == 12
 
 
-def test_a_short_run_shows_its_results_and_joins_the_lab_picker():
+def test_a_short_run_shows_its_results_and_joins_the_lab_picker(tmp_path, monkeypatch):
+    from core import tb_logs
+
+    monkeypatch.setattr(tb_logs, "RUNS_DIR", tmp_path)
     at = studio()
+    at.checkbox(key=k("tensorboard")).check().run()
     small_run(at)
     record = wait_for_result(at)
     assert record["state"] == "completed"
+    folder = f"studio_run1_lenet5_{record['job_id']}"
+    assert record["logs"] == str(tmp_path / folder)
+    assert list((tmp_path / folder / "train").glob("events.out.tfevents.*"))
+    assert f"TensorBoard logs written to runs/{folder}" in texts(at)
     assert [s.value for s in at.success if "of the 10,000 test images right" in s.value]
     entry = at.session_state["trained_models"][record["label"]]
     assert entry["key"] == "lenet5" and entry["test_accuracy"] == record["test_accuracy"]
