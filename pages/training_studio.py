@@ -226,7 +226,7 @@ def live() -> None:
             text = tr(T + f"phase_{now.phase}")
         st.progress(fraction, text=text)
     a, b = st.columns(2)
-    stopping = now.stop_reason is not None
+    stopping = now.stop_reason is not None or now.phase in ("evaluating", "predicting")  # training is over
     a.button("⏹️ " + tr(T + "stop"), on_click=manager.stop, args=(SID,), disabled=stopping, type="primary")
     if stopping and now.stop_reason in ("student", "time_box"):
         a.caption(tr(T + f"stopping_{now.stop_reason}"))
