@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from core import charts_lab, inference, lab_models, preprocess
-from core.ui import tr
+from core.ui import lang_key, tr
 from models.zoo import REGISTRY, pretrained_meta
 
 CANVAS_KEY = "lab_canvas"  # + "_<n>"; the clear button moves on to the next n
@@ -69,8 +69,8 @@ trained = st.session_state.get("trained_models") or {}
 options = lab_models.options(trained)
 with st.spinner(tr("cnn_lab.loading")):
     status = {option: model_of(option, trained) for option in options}
-choice = st.selectbox(tr("cnn_lab.model_label"), options, index=lab_models.default_index(options),
-                      format_func=lambda option: option_name(option, status), key="lab_model")
+choice = st.selectbox(tr("cnn_lab.model_label"), options, format_func=lambda option: option_name(option, status),
+                      key=lang_key("lab_model", options[lab_models.default_index(options)]))
 model, why = status[choice]
 if model is None:
     st.error(tr("cnn_lab.model_unavailable", name=option_name(choice, status), detail=why))

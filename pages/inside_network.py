@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import charts_lab_inside as charts
 from core import explain, lab_models
-from core.ui import mnist_or_stop, tr
+from core.ui import lang_key, mnist_or_stop, tr
 from models.zoo import REGISTRY
 
 T = "inside_network."
@@ -39,8 +39,8 @@ def choose_model():
     trained = st.session_state.get("trained_models", {}) or {}
     choices = lab_models.options(trained)
     labels = {option: option_label(option) for option in choices}  # built now: AppTest formats later
-    option = st.selectbox(tr(T + "model"), choices, index=lab_models.default_index(choices),
-                          format_func=labels.get, key="inside_model")
+    option = st.selectbox(tr(T + "model"), choices, format_func=labels.get,
+                          key=lang_key("inside_model", choices[lab_models.default_index(choices)]))
     if lab_models.is_trained(option):
         model = trained[option[len(lab_models.TRAINED):]]["model"]
         return model, f"{option}:{id(model)}"
@@ -72,11 +72,12 @@ def choose_source(drawing: np.ndarray | None) -> str:
     if drawing is None:
         return "test"
     stamp = hash(drawing.tobytes())
+    key = lang_key("inside_source", "drawing")
     if st.session_state.get("inside_drawing_seen") != stamp:
         st.session_state["inside_drawing_seen"] = stamp
-        st.session_state["inside_source"] = "drawing"
+        st.session_state[key] = "drawing"
     labels = {s: tr(T + f"source_{s}") for s in ("drawing", "test")}
-    return st.radio(tr(T + "source"), list(labels), format_func=labels.get, horizontal=True, key="inside_source")
+    return st.radio(tr(T + "source"), list(labels), format_func=labels.get, horizontal=True, key=key)
 
 
 mnist = mnist_or_stop()
@@ -211,10 +212,10 @@ def why_this_answer(model, token, image, answer):
     cols = st.columns(2)
     methods = {m: tr(T + f"method_{m}") for m in ("occlusion", "gradient")}
     method = cols[0].radio(tr(T + "why_method"), list(methods), horizontal=True,
-                           format_func=methods.get, key="inside_why_method")
+                           format_func=methods.get, key=lang_key("inside_why_method", "occlusion"))
     targets = {"answer": tr(T + "target_answer", digit=answer)} | {d: str(d) for d in range(10)}
     target = cols[1].selectbox(tr(T + "why_target"), list(targets), format_func=targets.get,
-                               key="inside_why_target")
+                               key=lang_key("inside_why_target", "answer"))
     target = answer if target == "answer" else int(target)
     attribution = why_map(model, token, image, target, method)
     left, right = st.columns([3, 2])

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core import charts_lab_inside as charts
 from core import explain, lab_models
-from core.ui import mnist_or_stop, tr
+from core.ui import lang_key, mnist_or_stop, tr
 from models.zoo import REGISTRY
 
 T = "test_explorer."
@@ -38,8 +38,8 @@ def choose_model(trained: dict):
     """Model select box → (option, Keras model, cache token); a clear message and stop when it is not there."""
     choices = lab_models.options(trained)
     labels = {option: option_label(option) for option in choices}  # built now: AppTest formats later
-    option = st.selectbox(tr(T + "model"), choices, index=lab_models.default_index(choices),
-                          format_func=labels.get, key="explorer_model")
+    option = st.selectbox(tr(T + "model"), choices, format_func=labels.get,
+                          key=lang_key("explorer_model", choices[lab_models.default_index(choices)]))
     if lab_models.is_trained(option):
         model = trained[option[len(lab_models.TRAINED):]]["model"]
         return option, model, f"{option}:{id(model)}"

@@ -8,7 +8,8 @@ PYTHON=${PYTHON:-python3}
 .venv/bin/python -m pip install --quiet --upgrade pip
 if [ "${1:-}" = "--test" ]; then
   .venv/bin/python -m pip install --quiet -r requirements-test.txt
-  if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || ! fc-list 2>/dev/null | grep -qi "noto.*cjk"; then
+  # (grep without -q: with pipefail, an early exit of grep would fail the pipe)
+  if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || ! fc-list 2>/dev/null | grep -i "noto.*cjk" >/dev/null; then
     SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
     echo "Installing Chromium and fonts for the browser tests (apt)…"
     $SUDO apt-get update -qq

@@ -116,7 +116,7 @@ def uniform_model():
 def test_trained_models_join_the_picker_and_a_low_confidence_answer_says_so(uniform_model):
     at = page(trained_models=uniform_model)
     at.run(timeout=60)
-    picker = at.selectbox(key="lab_model")
+    picker = at.selectbox(key=f"lab_model__{at.session_state['lang']}")
     assert picker.options[-1] == "🏋️ Trained in class: untrained"
     at.session_state[CANVAS] = drawing_state(seven_small_in_a_corner())
     picker.select_index(len(picker.options) - 1).run(timeout=30)
@@ -137,7 +137,7 @@ def test_missing_and_damaged_weights_are_unavailable_others_still_work(tmp_path,
     at = page()
     at.run(timeout=60)
     assert not at.exception
-    picker = at.selectbox(key="lab_model")
+    picker = at.selectbox(key=f"lab_model__{at.session_state['lang']}")
     assert picker.value == "colab_cnn"
     at.session_state[CANVAS] = drawing_state(seven_small_in_a_corner())
     at.run(timeout=30)

@@ -50,7 +50,7 @@ def only_colab_shipped(tmp_path, monkeypatch):
 def test_inside_shows_every_layer_for_test_image_0(lang, reads, correct, maps_word):
     at = open_page(INSIDE, lang, timeout=TIMEOUT)
     assert not at.exception
-    assert at.selectbox(key="inside_model").value == "colab_cnn"
+    assert at.selectbox(key=f"inside_model__{lang}").value == "colab_cnn"
     assert at.metric[0].label == reads and answer(at) == "7"
     assert has(at, correct) and has(at, maps_word)
     for layer, shape in (("conv1", "26×26×32"), ("pool1", "13×13×32"), ("conv2", "11×11×64"), ("pool2", "5×5×64")):
@@ -76,10 +76,10 @@ def test_inside_widgets_change_what_is_shown():
     at.selectbox(key="inside_pixel_layer").set_value("conv1").run(timeout=TIMEOUT)
     assert has(at, "over the 3×3 square") and not has(at, "input has 32 channels")
 
-    assert at.selectbox(key="inside_why_target").value == "answer"  # explains the network's own answer first
-    at.radio(key="inside_why_method").set_value("gradient").run(timeout=TIMEOUT)
+    assert at.selectbox(key="inside_why_target__en").value == "answer"  # explains the network's own answer first
+    at.radio(key="inside_why_method__en").set_value("gradient").run(timeout=TIMEOUT)
     assert has(at, "**Gradient × input**") and not has(at, "**Occlusion**")
-    at.selectbox(key="inside_why_target").set_value(3).run(timeout=TIMEOUT)
+    at.selectbox(key="inside_why_target__en").set_value(3).run(timeout=TIMEOUT)
     assert has(at, "pushed towards **3**")
 
 
@@ -97,15 +97,15 @@ def test_inside_reads_the_last_drawing(mnist):
     at.session_state["last_digit"] = mnist.x_test[1].astype(np.float32) / 255.0  # a 2
     at.run(timeout=TIMEOUT)
     assert not at.exception
-    assert at.radio(key="inside_source").value == "drawing"
+    assert at.radio(key="inside_source__ja").value == "drawing"
     assert answer(at) == "2" and not has(at, "正解ラベル")
-    at.radio(key="inside_source").set_value("test").run(timeout=TIMEOUT)
+    at.radio(key="inside_source__ja").set_value("test").run(timeout=TIMEOUT)
     assert answer(at) == "7" and has(at, "正解ラベルは **7**")
 
 
 def test_inside_missing_weights_give_a_message_not_a_traceback(only_colab_shipped):
     at = open_page(INSIDE, "en", timeout=TIMEOUT)
-    at.selectbox(key="inside_model").set_value("lenet5").run(timeout=TIMEOUT)
+    at.selectbox(key="inside_model__en").set_value("lenet5").run(timeout=TIMEOUT)
     assert not at.exception
     assert any("LeNet-5" in w.value and "not there yet" in w.value for w in at.warning)
     assert not at.metric
@@ -117,7 +117,7 @@ def test_inside_offers_models_trained_in_this_session():
     at.session_state["trained_models"] = {"my lenet": {"model": untrained, "key": "lenet5",
                                                        "test_accuracy": 0.1, "config": {}}}
     at.run(timeout=TIMEOUT)
-    at.selectbox(key="inside_model").set_value("trained:my lenet").run(timeout=TIMEOUT)
+    at.selectbox(key="inside_model__en").set_value("trained:my lenet").run(timeout=TIMEOUT)
     assert not at.exception
     assert has(at, "**conv1** · Conv2D · 24×24×6") and has(at, "**pool2** · AveragePooling2D · 4×4×16")
     assert [s.value for s in at.subheader if s.value.startswith("dense")] == ["dense1: 120 units", "dense2: 84 units"]
@@ -175,7 +175,7 @@ def test_explorer_buttons_and_cell_choice(mnist, colab_predictions):
 
 def test_explorer_missing_weights_and_session_models(only_colab_shipped):
     at = open_page(EXPLORER, "en", timeout=TIMEOUT)
-    at.selectbox(key="explorer_model").set_value("three_conv").run(timeout=TIMEOUT)
+    at.selectbox(key="explorer_model__en").set_value("three_conv").run(timeout=TIMEOUT)
     assert not at.exception
     assert any("Three-conv CNN" in w.value for w in at.warning)
     assert not at.metric
@@ -183,7 +183,7 @@ def test_explorer_missing_weights_and_session_models(only_colab_shipped):
     at.session_state["trained_models"] = {"quick": {"model": zoo.build("colab_cnn"), "key": "colab_cnn",
                                                     "test_accuracy": 0.95, "config": {}}}
     at.run(timeout=TIMEOUT)
-    at.selectbox(key="explorer_model").set_value("trained:quick").run(timeout=TIMEOUT)
+    at.selectbox(key="explorer_model__en").set_value("trained:quick").run(timeout=TIMEOUT)
     assert not at.exception
     assert at.metric[1].value == "95.00%"
     assert any("differs from the recorded one" in w.value for w in at.warning)  # untrained: far below 95 %

@@ -57,7 +57,11 @@ def serve_app():
         yield url
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:  # a script run or a training still finishing
+            server.kill()
+            server.wait(timeout=20)
         log.close()
 
 
@@ -106,8 +110,14 @@ def page(browser, app_url):
 def wait_for_app(tab, timeout: float = 60_000) -> None:
     """Wait until Streamlit has finished running the script (no 'running' indicator)."""
     tab.wait_for_selector("[data-testid='stApp']", timeout=timeout)
+    tab.wait_for_timeout(150)  # let a rerun that a click just asked for begin
     tab.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        """() => {
+            const app = document.querySelector("[data-testid='stApp']");
+            const state = app && app.getAttribute('data-test-script-state');
+            return state && !['initial', 'running', 'rerunRequested'].includes(state)
+                && !document.querySelector("[data-testid='stStatusWidget']");
+        }""",
         timeout=timeout,
     )
 

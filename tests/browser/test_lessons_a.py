@@ -31,8 +31,9 @@ def check_lesson(page, stem: str, lang: int) -> None:
     # the page is drawn top to bottom: once the closing prompts are there, the rest is too
     page.get_by_text(("やってみよう", "Try this")[lang], exact=True).wait_for(timeout=60_000)
     wait_for_app(page)
-    assert page.locator("[data-testid='stPlotlyChart']").count() >= 2
-    assert page.locator(".katex").count() >= 1
+    page.wait_for_function("() => document.querySelectorAll(\"[data-testid='stPlotlyChart']\").length >= 2",
+                           timeout=30_000)
+    page.locator(".katex").first.wait_for(timeout=30_000)
     screenshot(page, f"{stem}_{('ja', 'en')[lang]}")
 
 
