@@ -46,9 +46,10 @@ def test_short_run_reaches_the_end_then_a_run_is_stopped(page):
     # the fragment polls the job: follow the progress bar until it is full
     highest, deadline = 0.0, time.monotonic() + 180
     while time.monotonic() < deadline and not page.get_by_role("heading", name="Result of #1 colab_cnn").count():
-        bars = page.locator(PROGRESS)
-        if bars.count():
-            highest = max(highest, float(bars.first.get_attribute("aria-valuenow") or 0))
+        # read in one step: the fragment redraws the bar, so a located element can vanish meanwhile
+        value = page.evaluate("sel => document.querySelector(sel)?.getAttribute('aria-valuenow') ?? null", PROGRESS)
+        if value is not None:
+            highest = max(highest, float(value or 0))
             if highest >= 100 and page.locator("[data-testid='stPlotlyChart'] path.js-line").count():
                 screenshot(page, "training_studio_live_end")
         page.wait_for_timeout(300)
