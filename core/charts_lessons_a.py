@@ -9,14 +9,9 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-FONT = 15
-BLUE = "#1f77b4"
-RED = "#d62728"
-GREEN = "#2ca02c"
-ORANGE = "#ff7f0e"
-GREY = "#7f7f7f"
-INK = [[0.0, "white"], [1.0, "black"]]          # 0 = paper, high = ink (like 002's cmap=binary)
-WEIGHTS = "RdBu_r"                             # negative blue, positive red, 0 white
+from core.chart_style import BLUE, FONT, GREEN, GREY, INK, ORANGE, RED, SIGNED
+
+WEIGHTS = SIGNED  # negative weights blue, positive red, 0 white
 
 
 def loss_text(value: float) -> str:

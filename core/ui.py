@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core import data, i18n
+from core import data, i18n, lab_models
+from models.zoo import REGISTRY
 
 LANG_KEY = "lang"
 
@@ -119,3 +120,46 @@ def lang_key(key: str, default) -> str:
         others = [st.session_state.get(f"{key}__{code}") for code in i18n.LANGUAGES if code != lang()]
         st.session_state[own] = next((value for value in others if value is not None), default)
     return own
+
+
+@st.cache_resource(show_spinner=False, max_entries=20)
+def shipped_model(key: str, stamp: float | None):
+    """(model, None) or (None, why unavailable), once per server and weights-file version."""
+    from core import inference
+
+    try:
+        return inference.load_pretrained(key), None
+    except inference.ModelUnavailable as error:
+        return None, error.detail
+
+
+def model_picker(area: str, key: str):
+    """A select box over the shipped and this session's trained models → (option, model, cache token).
+
+    ``area`` is the locale file with the texts model / not_ready / unavailable / damaged. A model
+    that cannot be used gets a clear message and the page stops there.
+    """
+    trained = st.session_state.get("trained_models", {}) or {}
+    choices = lab_models.options(trained)
+    labels = {}  # built during the run: AppTest formats the options later, outside it
+    for option in choices:
+        if lab_models.is_trained(option):
+            labels[option] = "🏋️ " + option[len(lab_models.TRAINED):]
+        else:
+            name = f"{tr(f'models.{option}.name')} ({REGISTRY[option].doc})"
+            labels[option] = name if lab_models.weights_stamp(option) else name + " — " + tr(f"{area}.not_ready")
+    option = st.selectbox(tr(f"{area}.model"), choices, format_func=labels.get,
+                          key=lang_key(key, choices[lab_models.default_index(choices)]))
+    if lab_models.is_trained(option):
+        model = trained[option[len(lab_models.TRAINED):]]["model"]
+        return option, model, f"{option}:{id(model)}"
+    stamp = lab_models.weights_stamp(option)
+    if stamp is None:
+        st.warning(tr(f"{area}.unavailable", name=tr(f"models.{option}.name")))
+        st.stop()
+    with st.spinner(tr("common.loading_tensorflow")):
+        model, why = shipped_model(option, stamp)
+    if model is None:
+        st.error(tr(f"{area}.damaged", name=option, detail=why))
+        st.stop()
+    return option, model, f"{option}:{stamp}"

@@ -8,20 +8,11 @@ import streamlit as st
 from streamlit_drawable_canvas import st_canvas
 
 from core import charts_lab, inference, lab_models, preprocess
-from core.ui import lang_key, tr
+from core.ui import lang_key, shipped_model, tr
 from models.zoo import REGISTRY, pretrained_meta
 
 CANVAS_KEY = "lab_canvas"  # + "_<n>"; the clear button moves on to the next n
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp"]
-
-
-@st.cache_resource(show_spinner=False, max_entries=20)
-def shipped_model(key: str, stamp: float | None):
-    """(model, None) or (None, why): cached per weights file version, failures included."""
-    try:
-        return inference.load_pretrained(key), None
-    except inference.ModelUnavailable as error:
-        return None, error.detail
 
 
 def model_of(option: str, trained: dict):

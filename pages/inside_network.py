@@ -3,21 +3,12 @@ import numpy as np
 import streamlit as st
 
 from core import charts_lab_inside as charts
-from core import explain, lab_models
-from core.ui import lang_key, mnist_or_stop, tr
-from models.zoo import REGISTRY
+from core import explain
+from core.ui import lang_key, mnist_or_stop, model_picker, tr
 
 T = "inside_network."
 st.title("🧠 " + tr(T + "title"))
 st.caption(tr(T + "intro"))
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def pretrained_model(key: str, stamp: float):
-    """The shipped model of ``key`` (``stamp`` = file time, so new weights are picked up)."""
-    from core.inference import load_pretrained
-
-    return load_pretrained(key)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -25,37 +16,6 @@ def why_map(_model, model_token: str, image: np.ndarray, target: int, method: st
     if method == "occlusion":
         return explain.occlusion_map(_model, image, target)
     return explain.gradient_x_input(_model, image, target)
-
-
-def option_label(option: str) -> str:
-    if lab_models.is_trained(option):
-        return "🏋️ " + option[len(lab_models.TRAINED):]
-    name = f"{tr(f'models.{option}.name')} ({REGISTRY[option].doc})"
-    return name if lab_models.weights_stamp(option) else name + " — " + tr(T + "not_ready")
-
-
-def choose_model():
-    """Model select box → (Keras model, cache token); a clear message and stop when it is not there."""
-    trained = st.session_state.get("trained_models", {}) or {}
-    choices = lab_models.options(trained)
-    labels = {option: option_label(option) for option in choices}  # built now: AppTest formats later
-    option = st.selectbox(tr(T + "model"), choices, format_func=labels.get,
-                          key=lang_key("inside_model", choices[lab_models.default_index(choices)]))
-    if lab_models.is_trained(option):
-        model = trained[option[len(lab_models.TRAINED):]]["model"]
-        return model, f"{option}:{id(model)}"
-    stamp = lab_models.weights_stamp(option)
-    if stamp is None:
-        st.warning(tr(T + "unavailable", name=tr(f"models.{option}.name")))
-        st.stop()
-    from core.inference import ModelUnavailable
-
-    try:
-        with st.spinner(tr("common.loading_tensorflow")):
-            return pretrained_model(option, stamp), f"{option}:{stamp}"
-    except ModelUnavailable as error:
-        st.error(tr(T + "damaged", name=option, detail=error.detail))
-        st.stop()
 
 
 def current_drawing() -> np.ndarray | None:
@@ -85,7 +45,7 @@ drawing = current_drawing()
 source = choose_source(drawing)
 controls = st.columns([5, 4, 2], vertical_alignment="bottom")
 with controls[0]:
-    model, token = choose_model()
+    _, model, token = model_picker("inside_network", "inside_model")
 if source == "drawing":
     image, true_label, input_title = drawing, None, tr(T + "drawing_title")
 else:

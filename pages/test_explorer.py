@@ -4,21 +4,12 @@ import streamlit as st
 
 from core import charts_lab_inside as charts
 from core import explain, lab_models
-from core.ui import lang_key, mnist_or_stop, tr
-from models.zoo import REGISTRY
+from core.ui import mnist_or_stop, model_picker, tr
 
 T = "test_explorer."
 st.title("🗂️ " + tr(T + "title"))
 st.caption(tr(T + "intro"))
 mnist = mnist_or_stop()
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def pretrained_model(key: str, stamp: float):
-    """The shipped model of ``key`` (``stamp`` = file time, so new weights are picked up)."""
-    from core.inference import load_pretrained
-
-    return load_pretrained(key)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -27,42 +18,12 @@ def test_probabilities(_model, model_token: str) -> np.ndarray:
     return explain.predict_all(_model, mnist.x_test)
 
 
-def option_label(option: str) -> str:
-    if lab_models.is_trained(option):
-        return "🏋️ " + option[len(lab_models.TRAINED):]
-    name = f"{tr(f'models.{option}.name')} ({REGISTRY[option].doc})"
-    return name if lab_models.weights_stamp(option) else name + " — " + tr(T + "not_ready")
-
-
-def choose_model(trained: dict):
-    """Model select box → (option, Keras model, cache token); a clear message and stop when it is not there."""
-    choices = lab_models.options(trained)
-    labels = {option: option_label(option) for option in choices}  # built now: AppTest formats later
-    option = st.selectbox(tr(T + "model"), choices, format_func=labels.get,
-                          key=lang_key("explorer_model", choices[lab_models.default_index(choices)]))
-    if lab_models.is_trained(option):
-        model = trained[option[len(lab_models.TRAINED):]]["model"]
-        return option, model, f"{option}:{id(model)}"
-    stamp = lab_models.weights_stamp(option)
-    if stamp is None:
-        st.warning(tr(T + "unavailable", name=tr(f"models.{option}.name")))
-        st.stop()
-    from core.inference import ModelUnavailable
-
-    try:
-        with st.spinner(tr("common.loading_tensorflow")):
-            return option, pretrained_model(option, stamp), f"{option}:{stamp}"
-    except ModelUnavailable as error:
-        st.error(tr(T + "damaged", name=option, detail=error.detail))
-        st.stop()
-
-
 def reroll(key: str, high: int) -> None:
     st.session_state[key] = int(np.random.default_rng().integers(high))
 
 
 trained = st.session_state.get("trained_models", {}) or {}
-option, model, token = choose_model(trained)
+option, model, token = model_picker("test_explorer", "explorer_model")
 with st.spinner(tr(T + "computing", n=len(mnist.x_test))):
     probabilities = test_probabilities(model, token)
 predicted = probabilities.argmax(axis=1)
