@@ -3,7 +3,7 @@
 Starts the dashboard on a free port, opens the lab, draws digits stroke by stroke with the
 mouse, and for each stroke measures in the page itself: mouse up on the canvas → the answer
 for that stroke is on screen (a MutationObserver on the stroke counter of the answer).
-This includes streamlit-drawable-canvas' own 200 ms wait before it sends a drawing.
+This includes the canvas' own wait before it sends a drawing (30 ms, see vendor/dojo_canvas).
 
     .venv/bin/python bench/rerun_latency.py [--strokes 24]
 
@@ -112,7 +112,7 @@ def main() -> None:
     print(f"\n{len(ms)} strokes, load average {load:.1f} on {os.cpu_count()} cores")
     print(f"drawing sent → answer shown:  p50 {np.percentile(ours, 50):4.0f} ms, p95 {np.percentile(ours, 95):4.0f} ms")
     print(f"mouse up → answer shown:      p50 {np.percentile(ms, 50):4.0f} ms, p95 {np.percentile(ms, 95):4.0f} ms, "
-          f"max {ms.max():.0f} ms (the canvas waits 200 ms after a stroke before it sends)")
+          f"max {ms.max():.0f} ms (the canvas waits 30 ms after a stroke before it sends)")
     print("stroke-to-answer p95, ms:")
     print(f"{np.percentile(ms, 95):.0f}")
 

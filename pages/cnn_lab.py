@@ -5,7 +5,7 @@ oddly sized, is misread. Beside the MNIST-way preparation the page shows that na
 """
 import numpy as np
 import streamlit as st
-from streamlit_drawable_canvas import st_canvas
+from dojo_canvas import st_canvas  # streamlit-drawable-canvas, answering 30 ms after a stroke (vendor/)
 
 from core import charts_lab, inference, lab_models, preprocess
 from core.ui import lang_key, shipped_model, tr

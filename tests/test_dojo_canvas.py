@@ -1,0 +1,43 @@
+"""vendor/dojo_canvas: streamlit-drawable-canvas 0.13.0's frontend with only its send delay changed.
+
+If streamlit-drawable-canvas is upgraded, these fail until the vendored copy is made again from
+the new release (see vendor/dojo_canvas/README.md).
+"""
+import importlib.util
+import re
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+VENDORED = ROOT / "vendor" / "dojo_canvas" / "dojo_canvas"
+DELAY = re.compile(r"^\}, Bc = (\d+), Ar = \(e\) => \{$", re.MULTILINE)
+
+
+def package_dir(name: str) -> Path:
+    """An installed package's folder, found without importing it (its import needs a running app)."""
+    return Path(importlib.util.find_spec(name).submodule_search_locations[0])
+
+
+def test_vendored_frontend_is_the_release_but_for_the_send_delay():
+    release = package_dir("streamlit_drawable_canvas") / "frontend" / "build"
+    (release_js,) = release.glob("index-*.js")
+    original = release_js.read_text(encoding="utf-8")
+    ours = (VENDORED / "frontend" / "index.js").read_text(encoding="utf-8")
+
+    assert [int(ms) for ms in DELAY.findall(original)] == [200]
+    assert [int(ms) for ms in DELAY.findall(ours)] == [30]
+    assert DELAY.sub("DELAY", ours) == DELAY.sub("DELAY", original)
+    assert (VENDORED / "frontend" / "index.css").read_bytes() == (release / "index-style.css").read_bytes()
+
+
+def test_wrapper_states_the_delay_its_frontend_uses():
+    wrapper = (VENDORED / "__init__.py").read_text(encoding="utf-8")
+    ours = (VENDORED / "frontend" / "index.js").read_text(encoding="utf-8")
+    stated = re.search(r"^SEND_DELAY_MS = (\d+)", wrapper, re.MULTILINE)
+    assert stated and DELAY.findall(ours) == [stated.group(1)]
+
+
+def test_installed_copy_is_the_vendored_one():
+    installed = package_dir("dojo_canvas")
+    for name in ("__init__.py", "pyproject.toml", "frontend/index.js", "frontend/index.css"):
+        assert (installed / name).read_bytes() == (VENDORED / name).read_bytes(), name
