@@ -1,4 +1,5 @@
-"""vendor/dojo_canvas: streamlit-drawable-canvas 0.13.0's frontend with only its send delay changed.
+"""vendor/dojo_canvas: streamlit-drawable-canvas 0.13.0's frontend with its send delay changed and
+a few CSS rules added (its hidden toolbar no longer takes strokes begun at the canvas' top edge).
 
 If streamlit-drawable-canvas is upgraded, these fail until the vendored copy is made again from
 the new release (see vendor/dojo_canvas/README.md).
@@ -27,7 +28,15 @@ def test_vendored_frontend_is_the_release_but_for_the_send_delay():
     assert [int(ms) for ms in DELAY.findall(original)] == [200]
     assert [int(ms) for ms in DELAY.findall(ours)] == [30]
     assert DELAY.sub("DELAY", ours) == DELAY.sub("DELAY", original)
-    assert (VENDORED / "frontend" / "index.css").read_bytes() == (release / "index-style.css").read_bytes()
+
+
+def test_vendored_style_is_the_release_plus_the_toolbar_rules():
+    release = (package_dir("streamlit_drawable_canvas") / "frontend" / "build" / "index-style.css").read_text("utf-8")
+    ours = (VENDORED / "frontend" / "index.css").read_text(encoding="utf-8")
+    assert ours.startswith(release)
+    added = re.sub(r"/\*.*?\*/", "", ours[len(release):], flags=re.DOTALL).split()
+    assert added == [".dc-toolbar{top:-2.65rem;pointer-events:none}",
+                     ".dc-root:hover>.dc-toolbar,.dc-toolbar:focus-within,.dc-toolbar[data-pinned=true]{pointer-events:auto}"]
 
 
 def test_wrapper_states_the_delay_its_frontend_uses():

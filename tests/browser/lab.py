@@ -56,8 +56,7 @@ def canvas_box(page) -> dict:
 def stroke(page, points, box=None, steps: int = 3) -> None:
     """One pen stroke through canvas-pixel ``points``: hover, press, move, release.
 
-    The hover pause is needed: the canvas' toolbar fades in when the mouse enters, and a press
-    within ~250 ms of entering near the top edge is swallowed (a person's hand is slower).
+    The pen rests 350 ms before it goes down, like a hand (test_cnn_lab also draws without the rest).
     """
     box = box or canvas_box(page)
     x0, y0 = points[0]

@@ -74,26 +74,52 @@ def test_upload_and_a_refused_file(page, tmp_path):
     assert_clean(page)
 
 
+def test_a_stroke_begun_at_the_top_edge_at_once(page):
+    """The pen goes down on the canvas' top right as soon as it arrives (the canvas' hidden
+    toolbar used to lie there and swallow it)."""
+    open_lab(page, page.app_url, wait_for_app)
+    box = canvas_box(page)
+    page.mouse.move(box["x"] + 500, box["y"] - 150)
+    page.mouse.move(box["x"] + 250, box["y"] + 6)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 230, box["y"] + 240, steps=8)
+    page.mouse.up()
+    wait_for_stroke(page, 1)
+    assert answer_digit(page) == "1"
+    assert_clean(page)
+
+
+def finger_stroke(context, page, box, points) -> None:
+    """One stroke of a finger through canvas-pixel ``points`` (touch events, no mouse, no hover)."""
+    touch = context.new_cdp_session(page)
+
+    def finger(kind, x=None, y=None):
+        spots = [] if x is None else [{"x": box["x"] + x, "y": box["y"] + y}]
+        touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": spots})
+
+    finger("touchStart", *points[0])
+    for x, y in points[1:]:
+        finger("touchMove", x, y)
+        page.wait_for_timeout(15)
+    finger("touchEnd")
+
+
 def test_a_finger_stroke_on_a_touch_screen(browser, app_url):
-    """A "1" drawn with touch events (a tablet in class), not the mouse."""
+    """A "1" drawn with touch events (a tablet in class), not the mouse; then a second finger
+    stroke from the very top right (where a touch screen, with no hover, used to hit the hidden toolbar)."""
     context = browser.new_context(viewport={"width": 1280, "height": 800}, has_touch=True)
     page = context.new_page()
     try:
         open_lab(page, app_url, wait_for_app)
         box = canvas_box(page)
-        touch = context.new_cdp_session(page)
-
-        def finger(kind, x=None, y=None):
-            points = [] if x is None else [{"x": box["x"] + x, "y": box["y"] + y}]
-            touch.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
-
-        finger("touchStart", 150, 40)
-        for y in range(50, 250, 10):
-            finger("touchMove", 150 - (y - 40) * 0.08, y)
-            page.wait_for_timeout(15)
-        finger("touchEnd")
+        finger_stroke(context, page, box, [(150, 40)] + [(150 - (y - 40) * 0.08, y) for y in range(50, 250, 10)])
         wait_for_stroke(page, 1)
         assert answer_digit(page) == "1"
         screenshot(page, "cnn_lab_touch_ja")
+        clear(page)
+        box = canvas_box(page)
+        finger_stroke(context, page, box, [(255, 5)] + [(255 - (y - 5) * 0.1, y) for y in range(15, 250, 10)])
+        wait_for_stroke(page, 1)
+        assert answer_digit(page) == "1"
     finally:
         context.close()
