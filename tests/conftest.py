@@ -1,6 +1,8 @@
 """Shared test setup: the project root on sys.path and MNIST from the shared offline copy."""
 import os
+import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,3 +26,21 @@ def open_page(path: str, lang: str = "ja", timeout: float = 30):
     if path != "pages/home.py":
         at.switch_page(path).run()
     return at
+
+
+def assert_no_tensorflow(paths: list[str], lang: str, timeout: float = 240) -> None:
+    """Open each page through the router in one fresh Python; fail naming the first page after
+    which TensorFlow or Keras shows up in sys.modules (lessons must open without it)."""
+    code = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from tests.conftest import open_page
+        for path in {paths!r}:
+            at = open_page(path, {lang!r})
+            assert not at.exception, (path, [e.value for e in at.exception])
+            loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras"))
+            assert not loaded, (path, loaded[:5])
+    """)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            timeout=timeout, env=os.environ.copy())
+    assert result.returncode == 0, result.stderr[-3000:]

@@ -1,10 +1,6 @@
 """Lesson pages 0–3 under AppTest: they open in both languages, their widgets change what is
 shown, MNIST missing gives a message, and none of them loads TensorFlow (fresh process)."""
 import json
-import os
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 import pytest
@@ -13,7 +9,7 @@ from core import data, i18n
 from core.charts_lessons_a import loss_text
 from lessons import maru_batsu as mb
 from lessons import regression
-from tests.conftest import ROOT, open_page
+from tests.conftest import assert_no_tensorflow, open_page
 
 PAGES = {
     "lesson_0": "pages/lesson_0_mnist.py",
@@ -48,26 +44,8 @@ def test_page_opens_in_both_languages(key, lang):
     assert at.latex, "every lesson writes its formula with numbers"
 
 
-def assert_no_tensorflow(paths: list[str]) -> None:
-    """Open each page through the router in one fresh Python; fail naming the first page after
-    which TensorFlow or Keras shows up in sys.modules."""
-    code = textwrap.dedent(f"""
-        import sys
-        sys.path.insert(0, {str(ROOT)!r})
-        from tests.conftest import open_page
-        for path in {paths!r}:
-            at = open_page(path, "ja")
-            assert not at.exception, (path, [e.value for e in at.exception])
-            loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras"))
-            assert not loaded, (path, loaded[:5])
-    """)
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                            timeout=180, env=os.environ.copy())
-    assert result.returncode == 0, result.stderr[-3000:]
-
-
 def test_pages_do_not_import_tensorflow():
-    assert_no_tensorflow(list(PAGES.values()))
+    assert_no_tensorflow(list(PAGES.values()), "ja")
 
 
 # ---- lesson 0 ------------------------------------------------------------------------------------

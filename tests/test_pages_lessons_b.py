@@ -2,10 +2,6 @@
 MNIST missing leaves the integer grid working, and no page loads TensorFlow (fresh process)."""
 import base64
 import json
-import os
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 import pytest
@@ -16,7 +12,7 @@ from lessons import convolution as conv
 from lessons import gradient_descent as gd
 from lessons import regression
 from lessons import softmax as sm
-from tests.conftest import ROOT
+from tests.conftest import ROOT, assert_no_tensorflow
 
 PAGES = {
     "lesson_4": "pages/lesson_4_convolution.py",
@@ -85,20 +81,7 @@ def test_page_opens_in_both_languages(key, lang):
 
 
 def test_pages_do_not_import_tensorflow():
-    """Open each page through the router in one fresh Python; TensorFlow and Keras must stay unloaded."""
-    code = textwrap.dedent(f"""
-        import sys
-        sys.path.insert(0, {str(ROOT)!r})
-        from tests.conftest import open_page
-        for path in {list(PAGES.values())!r}:
-            at = open_page(path, "en")
-            assert not at.exception, (path, [e.value for e in at.exception])
-            loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras"))
-            assert not loaded, (path, loaded[:5])
-    """)
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                            timeout=240, env=os.environ.copy())
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert_no_tensorflow(list(PAGES.values()), "en")
 
 
 # ---- lesson 4: convolution -------------------------------------------------------------------
