@@ -391,7 +391,7 @@ class JobManager:
                 job.phase = "training"
                 seen = _steps(progress)
                 job.curve.add({"step": seen, "epoch": seen / max(1, progress.batches_per_epoch),
-                               "loss": progress.loss, "accuracy": progress.accuracy})
+                               "loss": progress.recent_loss, "accuracy": progress.recent_accuracy})
             elif progress.phase == "epoch":
                 job.epochs.append({"epoch": progress.epoch, "loss": progress.loss, "accuracy": progress.accuracy,
                                    "val_loss": progress.val_loss, "val_accuracy": progress.val_accuracy})

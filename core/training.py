@@ -144,7 +144,9 @@ class TrainConfig:
 
 @dataclass
 class Progress:
-    """One report from the worker. Loss and accuracy are the running means of the current epoch."""
+    """One report from the worker. Loss and accuracy are the running means of the current epoch
+    (Keras' numbers); recent_loss and recent_accuracy cover only the images since the previous
+    report of the epoch, which is what the model does now (the live curve)."""
 
     phase: str  # "batch" | "epoch" (after validation) | "evaluating" (once, before the test evaluation)
     epoch: int  # 1-based
@@ -162,6 +164,8 @@ class Progress:
     learning_rate: float = 0.0  # the learning rate in use at this point
     step: int = 0  # weight updates done in the whole run
     samples_seen: int = 0  # training images processed in the whole run
+    recent_loss: float = math.nan  # "batch" reports only
+    recent_accuracy: float = math.nan
 
     @property
     def fraction(self) -> float:
@@ -283,6 +287,7 @@ def _engine_class():
 
         def on_epoch_begin(self, epoch, logs=None):
             self.run.epoch = epoch + 1
+            self.run.window = (0, 0.0, 0.0)
 
         def on_train_batch_begin(self, batch, logs=None):
             control = self.run.control
@@ -334,6 +339,7 @@ class _Run:
         self.epoch = 1
         self.step = 0
         self.last_batch = 0  # batch (in epoch) of the last "batch" report
+        self.window = (0, 0.0, 0.0)  # images, running loss and accuracy of this epoch at the last report
         self.history: dict[str, list[float]] = {"loss": [], "accuracy": [], "val_loss": [], "val_accuracy": []}
         self.batch_history: list[dict] = []
         self.val_seconds = 0.0  # time spent validating (excluded from samples/s)
@@ -384,9 +390,25 @@ class _Run:
         if self.on_progress is not None:
             self.on_progress(progress)
 
+    def recent(self, batch: int, loss: float, accuracy: float) -> tuple[float, float]:
+        """Mean loss and accuracy over the images since the previous report of this epoch.
+
+        Keras reports means m over the epoch's first n images (weighted by images), so the n₀…n
+        window's mean is (n·m − n₀·m₀) / (n − n₀).
+        """
+        seen = min(batch * self.config.batch_size, self.n_fit)
+        before, loss_before, accuracy_before = self.window
+        self.window = (seen, loss, accuracy)
+        if seen <= before:
+            return loss, accuracy
+        window_loss = (seen * loss - before * loss_before) / (seen - before)
+        window_accuracy = (seen * accuracy - before * accuracy_before) / (seen - before)
+        return max(0.0, window_loss), min(1.0, max(0.0, window_accuracy))  # float32 round-off
+
     def report_batch(self, batch: int, logs) -> None:
         self.last_batch = batch
         progress = self.progress("batch", batch, logs or {})
+        progress.recent_loss, progress.recent_accuracy = self.recent(batch, progress.loss, progress.accuracy)
         self.batch_history.append(progress.to_point())
         self.emit(progress)
 

@@ -110,6 +110,14 @@ def test_progress_reports_are_sane_and_respect_subset_and_split(mnist):
         assert 0 < p.loss < 10 and 0 <= p.accuracy <= 1
         assert p.samples_per_second > 0 and p.eta_seconds >= 0 and p.elapsed > 0
     assert [p.elapsed for p in reports] == sorted(p.elapsed for p in reports)
+    for epoch in (1, 2):  # the windows (300, 300, 200 images) make up the epoch's running mean
+        mine = [p for p in batches if p.epoch == epoch]
+        assert (mine[0].recent_loss, mine[0].recent_accuracy) == pytest.approx((mine[0].loss, mine[0].accuracy))
+        for end in (2, 3):
+            images = [300, 300, 200][:end]
+            for name in ("loss", "accuracy"):
+                pieced = sum(n * getattr(p, f"recent_{name}") for n, p in zip(images, mine)) / sum(images)
+                assert pieced == pytest.approx(getattr(mine[end - 1], name), rel=1e-4)
     # ETA = batches left × seconds per batch (= batch size ÷ images/s) + validations left × the
     # last validation's time (known from epoch 2 on: one validation, at the end of epoch 2).
     validation_part = [p.eta_seconds - (16 - p.step) * 100 / p.samples_per_second for p in batches]
@@ -125,6 +133,17 @@ def test_progress_reports_are_sane_and_respect_subset_and_split(mnist):
     assert result.batch_history[-1]["epoch_float"] == 2.0
     assert 0 <= result.test_accuracy <= 1 and result.test_loss > 0
     assert result.wall_seconds >= result.fit_seconds + result.test_seconds > 0
+
+
+def test_recent_loss_is_the_mean_since_the_last_report_by_hand():
+    # 25 images in batches of 10, 10, 5. Keras' running means after each batch: loss 2.0, 1.5, 1.4
+    # (batch losses 2.0, 1.0, 1.0); accuracy 0.1, 0.3, 0.36 (1, 5 and 3 right: 0.1, 0.5, 0.6).
+    run = training._Run(small(train_size=25, batch_size=10, validation_split=0.0), None, None, None, 0.0)
+    assert run.recent(1, 2.0, 0.1) == pytest.approx((2.0, 0.1))
+    assert run.recent(2, 1.5, 0.3) == pytest.approx((1.0, 0.5))  # (20·1.5 − 10·2.0) / 10
+    assert run.recent(3, 1.4, 0.36) == pytest.approx((1.0, 0.6))  # (25·1.4 − 20·1.5) / 5, (9 − 6) / 5
+    run.window = (0, 0.0, 0.0)  # a new epoch (Engine.on_epoch_begin)
+    assert run.recent(2, 0.8, 0.7) == pytest.approx((0.8, 0.7))  # first report of an epoch, after 2 batches
 
 
 def test_without_validation_the_val_history_is_empty(mnist):
