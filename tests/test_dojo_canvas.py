@@ -1,5 +1,5 @@
 """vendor/dojo_canvas: streamlit-drawable-canvas 0.13.0's frontend with its send delay changed and
-a few CSS rules added (its hidden toolbar no longer takes strokes begun at the canvas' top edge).
+a few CSS rules added (the toolbar: out of the canvas' way, undo, redo and reset only).
 
 If streamlit-drawable-canvas is upgraded, these fail until the vendored copy is made again from
 the new release (see vendor/dojo_canvas/README.md).
@@ -31,12 +31,15 @@ def test_vendored_frontend_is_the_release_but_for_the_send_delay():
 
 
 def test_vendored_style_is_the_release_plus_the_toolbar_rules():
+    """Exactly the added rules: the toolbar out of the canvas' way, and no edit or send-now button."""
     release = (package_dir("streamlit_drawable_canvas") / "frontend" / "build" / "index-style.css").read_text("utf-8")
     ours = (VENDORED / "frontend" / "index.css").read_text(encoding="utf-8")
     assert ours.startswith(release)
-    added = re.sub(r"/\*.*?\*/", "", ours[len(release):], flags=re.DOTALL).split()
+    added = [line for line in re.sub(r"/\*.*?\*/", "", ours[len(release):], flags=re.DOTALL).splitlines() if line.strip()]
     assert added == [".dc-toolbar{top:-2.65rem;pointer-events:none}",
-                     ".dc-root:hover>.dc-toolbar,.dc-toolbar:focus-within,.dc-toolbar[data-pinned=true]{pointer-events:auto}"]
+                     ".dc-root:hover>.dc-toolbar,.dc-toolbar:focus-within,.dc-toolbar[data-pinned=true]{pointer-events:auto}",
+                     '.dc-toolbar button[aria-label="Edit"],.dc-toolbar button[aria-label="Update the app with this drawing"],'
+                     ".dc-toolbar-separator{display:none}"]
 
 
 def test_wrapper_states_the_delay_its_frontend_uses():

@@ -46,6 +46,18 @@ def test_english_page_with_a_two_stroke_four(page):
     page.get_by_text("The same drawing through all five models").wait_for()
     assert page.locator("[data-testid='stTable'] tbody tr").count() >= 5
     screenshot(page, "cnn_lab_four_en")
+    # The canvas' toolbar: undo, redo and reset only (no pencil that stops the drawing).
+    box = canvas_box(page)
+    page.mouse.move(box["x"] + 140, box["y"] + 140)
+    page.wait_for_timeout(400)
+    shown = page.evaluate("""() => [...document.querySelectorAll('*')].filter(el => el.shadowRoot)
+        .flatMap(el => [...el.shadowRoot.querySelectorAll('.dc-toolbar button')])
+        .filter(button => button.offsetParent !== null).map(button => button.getAttribute('aria-label'))""")
+    assert shown == ["Undo", "Redo", "Reset canvas & history"]
+    page.get_by_role("button", name="Undo").click()
+    wait_for_stroke(page, 1)                          # the answer follows the undo
+    stroke(page, [(60, 140), (220, 140)], box)
+    wait_for_stroke(page, 2)                          # and the pen still draws
     assert_clean(page)
 
 
