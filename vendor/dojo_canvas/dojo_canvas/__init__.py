@@ -3,8 +3,9 @@
 frontend/ is that release's frontend build with one constant changed: the debounce before a new
 drawing is sent to Python (`Bc = 200` → `Bc = 30`, milliseconds; the 200 ms wait alone took two
 thirds of the lab's 300 ms stroke-to-answer budget), and CSS rules added at the end of index.css
-(the hidden toolbar took strokes begun at the canvas' top edge; its pencil stopped the drawing). `st_canvas` takes the same
-arguments as `streamlit_drawable_canvas.st_canvas` (those the lab uses) and returns its CanvasResult.
+(the hidden toolbar took strokes begun at the canvas' top edge; its pencil stopped the drawing).
+`st_canvas` takes the arguments of `streamlit_drawable_canvas.st_canvas` that the lab uses and
+returns its CanvasResult.
 Import it only in a page script: Streamlit registers the component when a script runs.
 """
 from __future__ import annotations
