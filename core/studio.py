@@ -235,3 +235,54 @@ def gallery_picks(y_true: np.ndarray, predictions: np.ndarray, count: int = 16, 
         wrong = np.sort(rng.choice(wrong, size=count, replace=False))
     random = np.sort(rng.choice(len(y_true), size=min(count, len(y_true)), replace=False))
     return wrong, random
+
+
+def bar_position(view, now: float) -> tuple[float, float]:
+    """(fraction done 0…1, seconds left) for the live progress bar of a running job's view.
+
+    A time box ends on the clock, maybe inside its last planned epoch, so its bar follows the clock.
+    """
+    progress = view.progress
+    if view.budget:
+        spent = now - view.started
+        return min(1.0, spent / view.budget), max(0.0, view.budget - spent)
+    return progress.fraction, progress.eta_seconds
+
+
+@dataclasses.dataclass(frozen=True)
+class Outcome:
+    """How the page announces a finished run: a box of ``level`` (st.success, st.warning, …) with
+    the texts ``boxed`` (i18n key, values) joined, then ``below`` as paragraphs."""
+
+    level: str
+    boxed: tuple
+    below: tuple = ()
+    icon: str | None = None
+
+
+def outcome(record: dict) -> Outcome:
+    """The announcement of a finished run's record (keys under training_studio., except the reasons)."""
+    state = record["state"]
+    if state == "diverged":
+        below = (("training.nan_loss_detail", record["reason_values"]),) if record["reason_values"] else ()
+        return Outcome("error", ((record["reason_key"] or "training.nan_loss", {}),),
+                       below + (("training_studio.nan_why", {}),), icon="💥")
+    if state in ("failed", "cancelled", "discarded"):
+        level = "error" if state == "failed" else "info"
+        return Outcome(level, ((f"training_studio.{state}", {"error": record["error"]}),))
+    numbers = {"accuracy": f"{record['test_accuracy'] * 100:.2f}", "loss": f"{record['test_loss']:.4f}",
+               "seconds": f"{record['wall_seconds']:.1f}", "epochs": f"{record['epochs_done']:.2f}"}
+    boxed = ((f"training_studio.{state}", numbers),)
+    reason = record["stop_reason"] if state == "stopped" else None
+    if reason not in (None, "student"):
+        boxed += ((f"training_studio.stopping_{reason}", {}),)
+    return Outcome("warning" if state == "stopped" else "success", boxed)
+
+
+def gallery_captions(y_true, predictions, confidence, wrong, sample) -> tuple[list[str], list[str], list[str]]:
+    """Captions of the misclassified ("true→predicted (p%)") and the random ("predicted (p%)") test
+    images, and the random ones' colours (green right, red wrong)."""
+    wrong_captions = [f"{y_true[i]}→{predictions[i]} ({float(confidence[i]) * 100:.0f}%)" for i in wrong]
+    sample_captions = [f"{predictions[i]} ({float(confidence[i]) * 100:.0f}%)" for i in sample]
+    colors = ["#2ca02c" if predictions[i] == y_true[i] else "#d62728" for i in sample]
+    return wrong_captions, sample_captions, colors

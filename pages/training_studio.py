@@ -216,10 +216,7 @@ def live() -> None:
     if p is None:
         st.progress(0.0, text=tr(T + "phase_starting"))
     else:
-        fraction, eta = p.fraction, p.eta_seconds
-        if now.budget:  # a time box ends on the clock, maybe inside its last planned epoch
-            spent = time.time() - now.started
-            fraction, eta = min(1.0, spent / now.budget), max(0.0, now.budget - spent)
+        fraction, eta = studio.bar_position(now, time.time())
         text = tr(T + "progress", epoch=p.epoch, epochs=p.epochs, batch=p.batch, batches=p.batches_per_epoch,
                   eta=f"{eta:.0f}", speed=f"{p.samples_per_second:,.0f}", elapsed=f"{p.elapsed:.0f}")
         if now.phase in ("evaluating", "predicting"):
@@ -248,24 +245,11 @@ if busy:
 if runs:
     record = runs[-1]
     st.header(tr(T + "results_title", label=record["label"]))
-    state = record["state"]
-    if state == "diverged":
-        st.error("💥 " + tr(record["reason_key"] or "training.nan_loss"))
-        if record["reason_values"]:
-            st.markdown(tr("training.nan_loss_detail", **record["reason_values"]))
-        st.markdown(tr(T + "nan_why"))
-    elif state == "failed":
-        st.error(tr(T + "failed", error=record["error"]))
-    elif state == "cancelled":
-        st.info(tr(T + "cancelled"))
-    elif state == "discarded":
-        st.info(tr(T + "discarded"))
-    else:
-        reason = record["stop_reason"] if state == "stopped" else None
-        (st.warning if state == "stopped" else st.success)(
-            tr(T + ("stopped" if state == "stopped" else "completed"), accuracy=f"{record['test_accuracy'] * 100:.2f}",
-               loss=f"{record['test_loss']:.4f}", seconds=f"{record['wall_seconds']:.1f}",
-               epochs=f"{record['epochs_done']:.2f}") + ("" if reason in (None, "student") else " " + tr(T + f"stopping_{reason}")))
+    said = studio.outcome(record)
+    getattr(st, said.level)(" ".join(tr(key, **values) for key, values in said.boxed), icon=said.icon)
+    for key, values in said.below:
+        st.markdown(tr(key, **values))
+    if record["state"] in ("completed", "stopped"):
         if record["plan"]:
             plan = record["plan"]
             st.info("⏱️ " + tr(T + "plan_result", budget=f"{plan['budget']:g}", images=f"{plan['train_size']:,}",
@@ -291,14 +275,13 @@ if runs:
                 st.plotly_chart(charts.confusion_figure(charts.confusion_counts(mnist.y_test, pred),
                                                         {"true": tr(T + "true"), "predicted": tr(T + "predicted")}))
                 st.caption(tr(T + "confusion_note"))
+            wrong_captions, sample_captions, colors = studio.gallery_captions(mnist.y_test, pred, conf, wrong, sample)
             with right:
                 st.markdown("**" + tr(T + "wrong_title", count=f"{int((pred != mnist.y_test).sum()):,}") + "**")
-                st.plotly_chart(charts.digit_gallery(mnist.x_test[wrong], [
-                    f"{mnist.y_test[i]}→{pred[i]} ({float(conf[i]) * 100:.0f}%)" for i in wrong], columns=4), key="gallery_wrong")
+                st.plotly_chart(charts.digit_gallery(mnist.x_test[wrong], wrong_captions, columns=4), key="gallery_wrong")
             st.markdown("**" + tr(T + "sample_title") + "**")
-            st.plotly_chart(charts.digit_gallery(mnist.x_test[sample], [
-                f"{pred[i]} ({float(conf[i]) * 100:.0f}%)" for i in sample], columns=12,
-                colors=["#2ca02c" if pred[i] == mnist.y_test[i] else "#d62728" for i in sample]), key="gallery_sample")
+            st.plotly_chart(charts.digit_gallery(mnist.x_test[sample], sample_captions, columns=12, colors=colors),
+                            key="gallery_sample")
         if record["result"] is not None:
             st.download_button("⬇️ " + tr(T + "download"), lambda result=record["result"]: studio.keras_bytes(result),
                                file_name=f"{studio.file_stem(record['label'])}.keras", mime="application/octet-stream")

@@ -1,6 +1,7 @@
 """core.studio and core.charts_training: the numbers behind the settings, records, table, CSV, pictures."""
 import csv
 import io
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -129,3 +130,38 @@ def test_a_finished_run_downloads_as_a_loadable_keras_file(tmp_path):
     again = keras.saving.load_model(path, compile=False)
     images = (mnist.x_test[:5].astype("float32") / 255)[..., None]
     assert np.allclose(again.predict_on_batch(images), record["model"].predict_on_batch(images), atol=1e-6)
+
+
+def test_bar_follows_the_engine_or_the_time_box_clock():
+    progress = SimpleNamespace(fraction=0.25, eta_seconds=30.0)
+    assert studio.bar_position(SimpleNamespace(progress=progress, budget=None, started=100.0), now=110.0) == (0.25, 30.0)
+    boxed = SimpleNamespace(progress=progress, budget=60.0, started=100.0)
+    assert studio.bar_position(boxed, now=115.0) == (0.25, 45.0)  # 15 of 60 s
+    assert studio.bar_position(boxed, now=170.0) == (1.0, 0.0)     # past the box: full, nothing left
+
+
+def finished(**changes) -> dict:
+    record = {"state": "completed", "stop_reason": None, "error": None, "reason_key": None, "reason_values": {},
+              "test_accuracy": 0.98765, "test_loss": 0.04321, "wall_seconds": 12.34, "epochs_done": 1.5}
+    record.update(changes)
+    return record
+
+
+def test_outcome_of_each_finished_state():
+    numbers = {"accuracy": "98.77", "loss": "0.0432", "seconds": "12.3", "epochs": "1.50"}
+    assert studio.outcome(finished()) == studio.Outcome("success", (("training_studio.completed", numbers),))
+    assert studio.outcome(finished(state="stopped", stop_reason="student")).boxed == (("training_studio.stopped", numbers),)
+    boxed = studio.outcome(finished(state="stopped", stop_reason="time_box"))
+    assert boxed.level == "warning" and boxed.boxed[1] == ("training_studio.stopping_time_box", {})
+    nan = studio.outcome(finished(state="diverged", reason_key="training.nan_loss", reason_values={"epoch": 1}))
+    assert (nan.level, nan.icon, nan.boxed) == ("error", "💥", (("training.nan_loss", {}),))
+    assert nan.below == (("training.nan_loss_detail", {"epoch": 1}), ("training_studio.nan_why", {}))
+    assert studio.outcome(finished(state="failed", error="boom")).boxed == (("training_studio.failed", {"error": "boom"}),)
+    assert studio.outcome(finished(state="cancelled")).level == "info"
+
+
+def test_gallery_captions_by_hand():
+    y, pred, conf = np.array([3, 5, 7]), np.array([3, 6, 7]), np.array([0.994, 0.5, 0.876])
+    wrong, sample, colors = studio.gallery_captions(y, pred, conf, wrong=[1], sample=[0, 1])
+    assert wrong == ["5→6 (50%)"] and sample == ["3 (99%)", "6 (50%)"]
+    assert colors == ["#2ca02c", "#d62728"]
