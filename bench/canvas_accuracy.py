@@ -64,7 +64,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     right, total, misreads = defaultdict(lambda: defaultdict(int)), defaultdict(int), []
-    with running_dashboard(args.url) as url, sync_playwright() as playwright:
+    with running_dashboard(args.url) as (url, _), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         open_lab(page, url, wait_for_app)

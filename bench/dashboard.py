@@ -13,6 +13,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -21,9 +27,10 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_dashboard(url: str | None = None):
-    """Yield the URL of a dashboard: ``url`` if given, else a fresh `streamlit run app.py` (log in /tmp)."""
+    """Yield (URL, server pid) of a dashboard: ``url`` if given (pid None), else a fresh
+    `streamlit run app.py` (log in /tmp)."""
     if url is not None:
-        yield url
+        yield url, None
         return
     port = free_port()
     log_path = Path("/tmp") / f"dojo_bench_{port}.log"
@@ -48,7 +55,7 @@ def running_dashboard(url: str | None = None):
                     if time.time() > deadline:
                         raise SystemExit(f"the dashboard did not start; see {log_path}")
                     time.sleep(0.3)
-            yield f"http://127.0.0.1:{port}"
+            yield f"http://127.0.0.1:{port}", server.pid
         finally:
             server.terminate()
             try:

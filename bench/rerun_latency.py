@@ -7,7 +7,9 @@ This includes the canvas' own wait before it sends a drawing (30 ms, see vendor/
 
     .venv/bin/python bench/rerun_latency.py [--strokes 24]
 
-The last line is the p95 in ms (goal ≤ 300 ms on this machine).
+It also prints the server's CPU time per stroke (when it started the server itself), which bounds
+how many strokes per second a class can draw on one server. The last line is the p95 in ms (goal
+≤ 300 ms on this machine).
 """
 from __future__ import annotations
 
@@ -21,19 +23,21 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from bench.dashboard import running_dashboard  # noqa: E402
+from bench.dashboard import cpu_seconds, running_dashboard  # noqa: E402
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, wait_for_app  # noqa: E402
 from tests.browser.lab import PROBE, canvas_box, clear, digit_strokes, open_lab, stroke, wait_for_stroke  # noqa: E402
 
 
-def measure(page, url: str, strokes: int, pause: int) -> tuple[list[float], list[float]]:
-    """Draw digits stroke by stroke; per stroke, ms from mouse-up and from sending to the answer."""
+def measure(page, url: str, strokes: int, pause: int, pid: int | None) -> tuple[list[float], list[float], float | None]:
+    """Draw digits stroke by stroke; per stroke, ms from mouse-up and from sending to the answer.
+    Also the server's CPU seconds over the timed strokes (and their clears), when its pid is known."""
     open_lab(page, url, wait_for_app)
     page.evaluate(PROBE)
     # Warm-up: the first stroke loads all five models (seconds, once per server).
     stroke(page, [(140, 60), (140, 220)])
     wait_for_stroke(page, 1, timeout=120_000)
     clear(page)
+    cpu_before = cpu_seconds(pid) if pid else None
     latencies, after_send = [], []
     digit = 0
     while len(latencies) < strokes:
@@ -51,7 +55,7 @@ def measure(page, url: str, strokes: int, pause: int) -> tuple[list[float], list
                 page.wait_for_timeout(pause)
         clear(page)
         digit += 1
-    return latencies, after_send
+    return latencies, after_send, cpu_seconds(pid) - cpu_before if pid else None
 
 
 def main() -> None:
@@ -65,10 +69,10 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    with running_dashboard(args.url) as url, sync_playwright() as playwright:
+    with running_dashboard(args.url) as (url, pid), sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        latencies, after_send = measure(page, url, args.strokes, args.pause)
+        latencies, after_send, server_cpu = measure(page, url, args.strokes, args.pause, pid)
         browser.close()
     ms, ours = np.array(latencies), np.array(after_send)
     load = os.getloadavg()[0]
@@ -76,6 +80,10 @@ def main() -> None:
     print(f"drawing sent → answer shown:  p50 {np.percentile(ours, 50):4.0f} ms, p95 {np.percentile(ours, 95):4.0f} ms")
     print(f"mouse up → answer shown:      p50 {np.percentile(ms, 50):4.0f} ms, p95 {np.percentile(ms, 95):4.0f} ms, "
           f"max {ms.max():.0f} ms (the canvas waits 30 ms after a stroke before it sends)")
+    if server_cpu is not None:  # what a class of students drawing at once costs the server
+        per_stroke = server_cpu / len(ms)
+        print(f"server CPU per stroke (clears included): {per_stroke * 1000:.0f} ms → at most about "
+              f"{(os.cpu_count() or 1) / per_stroke:.0f} strokes per second for a whole class on {os.cpu_count()} cores")
     print("stroke-to-answer p95, ms:")
     print(f"{np.percentile(ms, 95):.0f}")
 
