@@ -28,8 +28,9 @@ def live_curves(points: list[dict], epochs: list[dict], labels: dict, total_epoc
     """Loss (left) and accuracy (right) while training.
 
     ``points``: batch reports {"epoch": epochs done (float), "loss", "accuracy"} (means over the
-    images since the previous point); ``epochs``: one dict per finished epoch {"epoch", "loss", "accuracy", "val_loss",
-    "val_accuracy"}. ``labels``: loss, accuracy, epoch, train, train_epoch, validation.
+    images since the previous point); ``epochs``: one dict per finished epoch {"epoch", "loss",
+    "accuracy", "val_loss", "val_accuracy"}. ``labels``: loss, accuracy, epoch, train, train_epoch,
+    validation.
     """
     fig = make_subplots(rows=1, cols=2, subplot_titles=(labels["loss"], labels["accuracy"]), horizontal_spacing=0.08)
     x = [p["epoch"] for p in points]

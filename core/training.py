@@ -399,7 +399,7 @@ class _Run:
         seen = min(batch * self.config.batch_size, self.n_fit)
         before, loss_before, accuracy_before = self.window
         self.window = (seen, loss, accuracy)
-        if seen <= before:
+        if seen <= before or not math.isfinite(loss):  # a diverged run's NaN stays NaN
             return loss, accuracy
         window_loss = (seen * loss - before * loss_before) / (seen - before)
         window_accuracy = (seen * accuracy - before * accuracy_before) / (seen - before)

@@ -144,6 +144,7 @@ def test_recent_loss_is_the_mean_since_the_last_report_by_hand():
     assert run.recent(3, 1.4, 0.36) == pytest.approx((1.0, 0.6))  # (25·1.4 − 20·1.5) / 5, (9 − 6) / 5
     run.window = (0, 0.0, 0.0)  # a new epoch (Engine.on_epoch_begin)
     assert run.recent(2, 0.8, 0.7) == pytest.approx((0.8, 0.7))  # first report of an epoch, after 2 batches
+    assert math.isnan(run.recent(3, math.nan, 0.5)[0])  # a diverged loss is not clamped to 0
 
 
 def test_without_validation_the_val_history_is_empty(mnist):
@@ -217,6 +218,7 @@ def test_a_huge_learning_rate_diverges_with_an_explanation(mnist):
     assert result.status == "diverged" and result.reason_key == "training.nan_loss"
     assert result.test_accuracy is None and result.test_loss is None
     assert not math.isfinite(result.batch_history[-1]["loss"])
+    assert not math.isfinite(result.batch_history[-1]["recent_loss"])  # the live curve shows the break too
     assert result.samples_seen < 2000  # stopped at the first NaN, not after the epoch
     assert result.reason_values["lr"] == "1e+06" and result.reason_values["suggestion"] == "100000"
     ja, en = i18n.t(result.reason_key, "ja"), i18n.t(result.reason_key, "en")
