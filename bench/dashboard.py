@@ -1,16 +1,11 @@
-"""The dashboard on a free localhost port for the browser benches (bench/rerun_latency.py, …)."""
+"""The dashboard for the browser benches (bench/rerun_latency.py, bench/canvas_accuracy.py)."""
 from __future__ import annotations
 
 import contextlib
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.browser.conftest import ROOT, serve_app
 
 
 def cpu_seconds(pid: int) -> float:
@@ -19,46 +14,15 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def running_dashboard(url: str | None = None):
-    """Yield (URL, server pid) of a dashboard: ``url`` if given (pid None), else a fresh
-    `streamlit run app.py` (log in /tmp)."""
+    """Yield (URL, server pid): ``url`` if given (pid None), else a fresh server as the browser
+    tests start it (MNIST from ../shared unless MNIST_PATH is set; log in tests/browser/)."""
     if url is not None:
         yield url, None
         return
-    port = free_port()
-    log_path = Path("/tmp") / f"dojo_bench_{port}.log"
-    env = os.environ.copy()
     shared = ROOT.parent / "shared" / "data" / "mnist.npz"
-    if "MNIST_PATH" not in env and shared.is_file():
-        env["MNIST_PATH"] = str(shared)
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
-            cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env,
-        )
-        try:
-            deadline = time.time() + 90
-            while True:
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as answer:
-                        if answer.status == 200:
-                            break
-                except OSError:
-                    if time.time() > deadline:
-                        raise SystemExit(f"the dashboard did not start; see {log_path}")
-                    time.sleep(0.3)
-            yield f"http://127.0.0.1:{port}", server.pid
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
+    if shared.is_file():
+        os.environ.setdefault("MNIST_PATH", str(shared))
+    with serve_app() as served:
+        yield served

@@ -33,7 +33,8 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def serve_app():
-    """`streamlit run app.py` on a free port of localhost for the duration of the block; yields its URL."""
+    """`streamlit run app.py` on a free port of localhost for the duration of the block; yields its
+    URL and the server's pid (the benches in bench/ start their dashboard here too)."""
     port = _free_port()
     log = open(ROOT / "tests" / "browser" / f"streamlit-{port}.log", "w")
     server = subprocess.Popen(
@@ -54,7 +55,7 @@ def serve_app():
                 time.sleep(0.3)
         else:
             pytest.fail(f"the dashboard did not start within 90 s; see {log.name}")
-        yield url
+        yield url, server.pid
     finally:
         server.terminate()
         try:
@@ -68,7 +69,7 @@ def serve_app():
 @pytest.fixture(scope="session")
 def app_url():
     """One dashboard server shared by the browser tests."""
-    with serve_app() as url:
+    with serve_app() as (url, _):
         yield url
 
 

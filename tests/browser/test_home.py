@@ -18,7 +18,7 @@ def test_home_japanese_then_english(page):
 
 def test_a_deep_link_on_a_fresh_server_goes_through_the_router(browser):
     """The very first visit is a lesson URL: it still gets the navigation and the language switch."""
-    with serve_app() as url:
+    with serve_app() as (url, _):
         context = browser.new_context(viewport={"width": 1280, "height": 720})
         tab = context.new_page()
         tab.goto(url + "/lesson_2_perceptron", timeout=90_000)
