@@ -2,7 +2,7 @@
 import streamlit as st
 
 from core import i18n
-from core.inference import keep_keras_between_reruns
+from core.lab.inference import keep_keras_between_reruns
 from core.ui import LANG_KEY, PAGES, tr
 
 st.set_page_config(page_title="CNN Dojo", page_icon="🥋", layout="wide")

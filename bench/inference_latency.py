@@ -1,6 +1,6 @@
 """Latency of one drawing → answer, per pretrained model: our path next to model.predict.
 
-Our path: core.preprocess.canvas_to_mnist + core.inference.predict_proba (predict_on_batch).
+Our path: core.lab.preprocess.canvas_to_mnist + core.lab.inference.predict_proba (predict_on_batch).
 The documents' path: the same prepared input through model.predict(x) (a tf.data pipeline per
 call). Both in one run, on the same synthetic canvas drawings (tests/drawings.py), with p50/p95.
 Also: accuracy on those drawings, prepared the MNIST way vs the naive whole-canvas resize.
@@ -26,8 +26,8 @@ if "MNIST_PATH" not in os.environ and SHARED_MNIST.is_file():
 
 import numpy as np  # noqa: E402
 
-from core.inference import ModelUnavailable, load_pretrained, predict_proba  # noqa: E402
-from core.preprocess import canvas_to_mnist, naive_resize  # noqa: E402
+from core.lab.inference import ModelUnavailable, load_pretrained, predict_proba  # noqa: E402
+from core.lab.preprocess import canvas_to_mnist, naive_resize  # noqa: E402
 from models.zoo import REGISTRY  # noqa: E402
 from tests.drawings import drawing_set  # noqa: E402
 

@@ -1,7 +1,7 @@
 """How well the time box keeps its promise: wall time ÷ budget and the test accuracy reached.
 
 For budgets of 30 and 60 s with colab_cnn and lenet5 (the class preset: Adam, batch 128), each
-run goes through the studio's own path: build the model, submit to core.jobs with the budget
+run goes through the studio's own path: build the model, submit to core.training.jobs with the budget
 (measure → choose subset and epochs → train → evaluate → test predictions). The clock runs from
 the click (model build) to the last test prediction. The worst ratio is printed last.
 
@@ -24,7 +24,10 @@ SHARED_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist.
 if "MNIST_PATH" not in os.environ and SHARED_MNIST.is_file():
     os.environ["MNIST_PATH"] = str(SHARED_MNIST)
 
-from core import data, jobs, timebox, training  # noqa: E402
+from core import data
+from core.training import jobs
+from core.training import timebox
+from core.training import engine as training  # noqa: E402
 
 
 def one_run(manager: jobs.JobManager, mnist, key: str, budget: float, overrides: dict) -> dict:

@@ -8,7 +8,7 @@ the two paths alternate in pairs (bare→engine, engine→bare, …) so that a s
 shared machine hits both alike. Each measured run is one epoch over the same subset:
 
 * bare:   ``model.fit(x, y, batch_size, epochs=1, verbose=0)`` timed around the call;
-* engine: ``core.training.train(config, mnist, on_progress, control, model)`` in a worker thread,
+* engine: ``core.training.engine.train(config, mnist, on_progress, control, model)`` in a worker thread,
   as the studio runs it, with a callback that does what the studio does (store every progress
   report and the latest one under a lock) while the main thread polls it twice a second (the
   page's fragment). Timed as the run's wall time minus its final test evaluation, so the
@@ -34,7 +34,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from core import data, training  # noqa: E402
+from core import data
+from core.training import engine as training  # noqa: E402
 
 
 class StudioSink:

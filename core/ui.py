@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core import data, i18n, lab_models
+from core import data, i18n
+from core.lab import catalog as lab_models
 from models.zoo import REGISTRY
 
 LANG_KEY = "lang"
@@ -125,7 +126,7 @@ def lang_key(key: str, default) -> str:
 @st.cache_resource(show_spinner=False, max_entries=20)
 def shipped_model(key: str, stamp: float | None):
     """(model, None) or (None, why unavailable), once per server and weights-file version."""
-    from core import inference
+    from core.lab import inference
 
     try:
         return inference.load_pretrained(key), None

@@ -7,7 +7,10 @@ import numpy as np
 import streamlit as st
 from dojo_canvas import st_canvas  # streamlit-drawable-canvas, answering 30 ms after a stroke (vendor/)
 
-from core import charts_lab, inference, lab_models, preprocess
+from core.charts import lab as charts_lab
+from core.lab import inference
+from core.lab import catalog as lab_models
+from core.lab import preprocess
 from core.ui import lang_key, shipped_model, tr
 from models.zoo import REGISTRY, pretrained_meta
 

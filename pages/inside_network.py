@@ -2,8 +2,8 @@
 import numpy as np
 import streamlit as st
 
-from core import charts_lab_inside as charts
-from core import explain
+from core.charts import inside as charts
+from core.lab import explain
 from core.ui import lang_key, mnist_or_stop, model_picker, tr
 
 T = "inside_network."

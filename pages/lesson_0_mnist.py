@@ -3,7 +3,7 @@ one-hot labels, class counts and the average image of each digit. No TensorFlow 
 import numpy as np
 import streamlit as st
 
-from core import charts_lessons_a as charts
+from core.charts import lessons_a as charts
 from core.data import one_hot
 from core.ui import lesson_links, mnist_or_stop, tr, tr_list, try_this
 from lessons import mnist_view

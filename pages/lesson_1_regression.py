@@ -3,7 +3,7 @@ then the document's aside on solving 3x + 2y = 13, 5x + 3y = 21 by trying values
 import numpy as np
 import streamlit as st
 
-from core import charts_lessons_a as charts
+from core.charts import lessons_a as charts
 from core.ui import lesson_links, tr, tr_list, try_this
 from lessons import regression
 

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import charts_lessons_a as charts
+from core.charts import lessons_a as charts
 from core.ui import lesson_links, tr, tr_list, try_this
 from lessons import perceptron
 

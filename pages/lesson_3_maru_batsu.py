@@ -5,7 +5,7 @@ import time
 import numpy as np
 import streamlit as st
 
-from core import charts_lessons_a as charts
+from core.charts import lessons_a as charts
 from core.ui import lesson_links, tr, tr_list, try_this
 from lessons import maru_batsu as mb
 

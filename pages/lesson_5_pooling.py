@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import charts_lessons_b as charts
+from core.charts import lessons_b as charts
 from core import data
 from core.ui import lang_key, lesson_links, tr, try_this
 from lessons import convolution as conv

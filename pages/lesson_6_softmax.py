@@ -3,7 +3,7 @@ one-hot labels (to_categorical) and the cross-entropy loss (004 3-8)."""
 import numpy as np
 import streamlit as st
 
-from core import charts_lessons_b as charts
+from core.charts import lessons_b as charts
 from core.ui import lesson_links, tr, try_this
 from lessons import softmax as sm
 

@@ -2,8 +2,9 @@
 import numpy as np
 import streamlit as st
 
-from core import charts_lab_inside as charts
-from core import explain, lab_models
+from core.charts import inside as charts
+from core.lab import explain
+from core.lab import catalog as lab_models
 from core.ui import mnist_or_stop, model_picker, tr
 
 T = "test_explorer."

@@ -1,6 +1,6 @@
 """Training studio: train the documents' CNNs live, watch them learn, stop, compare and keep them.
 
-The training runs in core.jobs (a background thread, server-wide queue); this page only lays
+The training runs in core.training.jobs (a background thread, server-wide queue); this page only lays
 out settings, polls the job from a fragment, and shows the results of this session's runs.
 """
 import time
@@ -11,10 +11,12 @@ import streamlit as st
 from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from core import charts_training as charts
-from core import jobs, studio, timebox
-from core.inference import keep_keras_between_reruns
-from core.training import ConfigError, TrainConfig
+from core.charts import training as charts
+from core.training import jobs
+from core.training import studio
+from core.training import timebox
+from core.lab.inference import keep_keras_between_reruns
+from core.training.engine import ConfigError, TrainConfig
 from core.ui import lang, mnist_or_stop, tr, tr_list
 from models.zoo import REGISTRY, pretrained_meta
 
@@ -161,7 +163,7 @@ with section(tr(T + "settings_title")):
             st.caption(tr(T + ("numbers_measured" if here else "numbers_recorded"), batch=config.batch_size))
         st.caption(tr(T + "numbers_example"))
         if st.button("⏱️ " + tr(T + "measure", batch=config.batch_size), disabled=busy):
-            from core import training
+            from core.training import engine as training
 
             with st.spinner(tr(T + "measuring_now")):
                 measured[(key, config.batch_size)] = training.measure_batch_seconds(config, mnist, batches=10)

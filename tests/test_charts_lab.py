@@ -1,8 +1,8 @@
-"""core.charts_lab: the lab's answer, bars and tables, checked by hand."""
+"""core.charts.lab: the lab's answer, bars and tables, checked by hand."""
 import numpy as np
 import pytest
 
-from core import charts_lab
+from core.charts import lab as charts_lab
 
 
 def test_answer_picks_top_and_runner_up_and_flags_a_guess():

@@ -1,11 +1,14 @@
-"""core.explain, core.lab_models and core.charts_lab_inside against facts one can check by hand or with Keras."""
+"""core.lab.explain, core.lab.catalog and core.charts.inside against facts one can check by hand or with Keras."""
 import math
 
 import numpy as np
 import pytest
 
-from core import charts_lab_inside as charts
-from core import data, explain, inference, lab_models
+from core.charts import inside as charts
+from core import data
+from core.lab import explain
+from core.lab import inference
+from core.lab import catalog as lab_models
 from models import zoo
 
 FEATURE_SHAPES = {

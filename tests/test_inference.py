@@ -1,4 +1,4 @@
-"""core.inference with the shipped colab_cnn, and the MNIST way vs the naive way on drawings."""
+"""core.lab.inference with the shipped colab_cnn, and the MNIST way vs the naive way on drawings."""
 import gc
 import statistics
 import sys
@@ -7,8 +7,8 @@ import time
 import numpy as np
 import pytest
 
-from core import inference
-from core.preprocess import canvas_to_mnist, naive_resize
+from core.lab import inference
+from core.lab.preprocess import canvas_to_mnist, naive_resize
 from tests.drawings import drawing_set
 
 

@@ -1,4 +1,4 @@
-"""core.jobs: the server-wide queue (K at once, FIFO, positions), stop, learning rate, closed sessions.
+"""core.training.jobs: the server-wide queue (K at once, FIFO, positions), stop, learning rate, closed sessions.
 
 Most tests train for real (lenet5 on 1,000 images, about a second each). The queue-order tests
 use a training function that holds until the test releases it, so that "who runs, who waits"
@@ -11,8 +11,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from core import data, jobs
-from core.training import Control, TrainConfig
+from core import data
+from core.training import jobs
+from core.training.engine import Control, TrainConfig
 
 
 @pytest.fixture(scope="module")

@@ -224,7 +224,7 @@ def test_normalise_and_one_hot_as_in_the_documents():
 
 
 def test_loss_text_switches_to_scientific_below_a_thousandth():
-    from core.charts_lessons_a import loss_text
+    from core.charts.lessons_a import loss_text
 
     assert loss_text(0.23829) == "0.2383"
     assert loss_text(0.0011) == "0.0011"

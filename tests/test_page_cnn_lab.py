@@ -126,7 +126,8 @@ def test_trained_models_join_the_picker_and_a_low_confidence_answer_says_so(unif
 
 
 def test_missing_and_damaged_weights_are_unavailable_others_still_work(tmp_path, monkeypatch):
-    from core import inference, lab_models
+    from core.lab import inference
+    from core.lab import catalog as lab_models
     from models import zoo
 
     shutil.copy(zoo.PRETRAINED_DIR / "colab_cnn.keras", tmp_path / "colab_cnn.keras")

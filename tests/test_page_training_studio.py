@@ -1,14 +1,14 @@
 """The training studio page under AppTest: settings, the numbers they mean, real short runs, NaN, stop, queue.
 
-Runs train for real in core.jobs' background threads (lenet5 on 1,000 images); the test reruns
+Runs train for real in core.training.jobs' background threads (lenet5 on 1,000 images); the test reruns
 the page until the result is there, as the page's fragment does in a browser.
 """
 import time
 
 import pytest
 
-from core import jobs
-from core.training import TrainConfig
+from core.training import jobs
+from core.training.engine import TrainConfig
 from tests.conftest import open_page
 
 PAGE = "pages/training_studio.py"
@@ -94,7 +94,7 @@ def test_model_choice_loads_its_document_settings_and_the_buttons_work():
 
 
 def test_a_short_run_shows_its_results_and_joins_the_lab_picker(tmp_path, monkeypatch):
-    from core import tb_logs
+    from core.training import tb_logs
 
     monkeypatch.setattr(tb_logs, "RUNS_DIR", tmp_path)
     at = studio()

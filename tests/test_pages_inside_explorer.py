@@ -2,7 +2,10 @@
 import numpy as np
 import pytest
 
-from core import data, explain, inference, lab_models
+from core import data
+from core.lab import explain
+from core.lab import inference
+from core.lab import catalog as lab_models
 from models import zoo
 from tests.conftest import open_page
 

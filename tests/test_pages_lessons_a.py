@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from core import data, i18n
-from core.charts_lessons_a import loss_text
+from core.charts.lessons_a import loss_text
 from lessons import maru_batsu as mb
 from lessons import regression
 from tests.conftest import assert_no_tensorflow, open_page

@@ -1,11 +1,11 @@
-"""core.preprocess: the MNIST-way preparation of drawings and uploads, with hand-checked cases."""
+"""core.lab.preprocess: the MNIST-way preparation of drawings and uploads, with hand-checked cases."""
 import io
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from core import preprocess as P
+from core.lab import preprocess as P
 from tests.drawings import template_drawing
 
 

@@ -5,7 +5,8 @@ import shutil
 import numpy as np
 import pytest
 
-from core import data, inference
+from core import data
+from core.lab import inference
 from models import zoo
 
 

@@ -1,4 +1,4 @@
-"""core.studio and core.charts_training: the numbers behind the settings, records, table, CSV, pictures."""
+"""core.training.studio and core.charts.training: the numbers behind the settings, records, table, CSV, pictures."""
 import csv
 import io
 from types import SimpleNamespace
@@ -6,9 +6,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from core import charts_training as charts
-from core import studio
-from core.training import TrainConfig
+from core.charts import training as charts
+from core.training import studio
+from core.training.engine import TrainConfig
 
 
 def test_numbers_of_document_004():
@@ -113,7 +113,8 @@ def test_figures_hold_the_curves_they_are_given():
 def test_a_finished_run_downloads_as_a_loadable_keras_file(tmp_path):
     import keras
 
-    from core import data, jobs
+    from core import data
+    from core.training import jobs
 
     manager = jobs.JobManager(max_running=1)
     config = TrainConfig(key="lenet5", epochs=1, batch_size=100, optimizer="adam", learning_rate=0.002, train_size=1000)

@@ -1,6 +1,9 @@
-"""core.tb_logs: a finished studio run written as TensorBoard event files, read back with TensorFlow."""
-from core import data, jobs, studio, tb_logs
-from core.training import TrainConfig
+"""core.training.tb_logs: a finished studio run written as TensorBoard event files, read back with TensorFlow."""
+from core import data
+from core.training import jobs
+from core.training import studio
+from core.training import tb_logs
+from core.training.engine import TrainConfig
 
 
 def read_scalars(folder):

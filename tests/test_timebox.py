@@ -1,11 +1,13 @@
-"""core.timebox: the cost model by hand, the choice of subset and epochs, the deadline, one real time box."""
+"""core.training.timebox: the cost model by hand, the choice of subset and epochs, the deadline, one real time box."""
 import dataclasses
 import math
 
 import pytest
 
-from core import data, jobs, timebox
-from core.training import TrainConfig
+from core import data
+from core.training import jobs
+from core.training import timebox
+from core.training.engine import TrainConfig
 
 M = timebox.Measurement(update_seconds=0.01, startup_seconds=1.0, forward_seconds=0.0001,
                         eval_startup_seconds=0.5, spent_seconds=2.0)
@@ -101,7 +103,7 @@ def test_class_preset_uses_the_documents_model_with_fast_settings():
 
 def test_a_real_time_box_ends_near_its_budget():
     """As the page does it: build the model, then measure, plan and train through the queue (loose bounds: shared CPU)."""
-    from core import training
+    from core.training import engine as training
 
     mnist = data.load_mnist()
     manager = jobs.JobManager(max_running=1)

@@ -9,7 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from core.chart_style import BLUE, FONT, GREEN, GREY, INK, ORANGE, RED, SIGNED
+from core.charts.style import BLUE, FONT, GREEN, GREY, INK, ORANGE, RED, SIGNED
 
 OPTIMIZER_COLOURS = {"sgd": BLUE, "momentum": ORANGE, "adam": GREEN}
 

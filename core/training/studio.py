@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from core import storage
-from core.training import TRAIN_IMAGES, TrainConfig
+from core.training.engine import TRAIN_IMAGES, TrainConfig
 from models import zoo
 
 EPOCH_CHOICES = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 24, 30, 50, 100, 200, 500)
@@ -159,7 +159,7 @@ def collect(job, index: int, runs: list, trained: dict, tensorboard: bool = Fals
     if record["state"] == "completed":
         trained[record["label"]] = trained_entry(record)
     if tensorboard and record["model"] is not None:
-        from core import tb_logs
+        from core.training import tb_logs
 
         record["logs"] = str(tb_logs.write_logs(record))
     runs.append(record)
@@ -170,7 +170,7 @@ def collect(job, index: int, runs: list, trained: dict, tensorboard: bool = Fals
 
 def keras_bytes(result) -> bytes:
     """The trained model as .keras file bytes (written atomically to a temporary folder, then read)."""
-    from core import training
+    from core.training import engine as training
 
     with tempfile.TemporaryDirectory() as folder:
         return training.save_run(result, Path(folder) / "model.keras").read_bytes()

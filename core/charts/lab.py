@@ -113,7 +113,7 @@ def side_by_side_rows(results: list[dict], labels: dict[str, str]) -> pd.DataFra
 
 
 def thumbnail(data: bytes, side: int = 200) -> Image.Image | None:
-    """A small preview of an upload that already passed core.preprocess (None if Pillow fails)."""
+    """A small preview of an upload that already passed core.lab.preprocess (None if Pillow fails)."""
     import io
 
     from PIL import ImageOps

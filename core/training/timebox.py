@@ -2,7 +2,7 @@
 
 It first measures this server, now (other students may be training too):
 
-* one training update at the chosen batch size (``core.training.measure_batch_seconds``),
+* one training update at the chosen batch size (``core.training.engine.measure_batch_seconds``),
 * the start-up a run pays before its first update (building, tracing),
 * one image through the network without training (validation, test evaluation, predictions).
 
@@ -99,13 +99,13 @@ def choose(budget_left: float, config, m: Measurement,
 
 
 def measure(config, mnist, batches: int = MEASURE_BATCHES, model=None) -> Measurement:
-    """Measure this server for ``config`` (a few seconds; uses core.training, so TensorFlow).
+    """Measure this server for ``config`` (a few seconds; uses core.training.engine, so TensorFlow).
 
     ``model``: the compiled model that will be trained, if it exists already. Its evaluation is
     timed on it (that traces its test step once, which the run then reuses); otherwise a
     throw-away model is built for that.
     """
-    from core import training
+    from core.training import engine as training
 
     begun = time.perf_counter()
     update = training.measure_batch_seconds(config, mnist, batches=batches)
@@ -191,7 +191,7 @@ CLASS_PRESETS = {
 
 def class_preset(key: str):
     """The class preset of a registry model as a TrainConfig (document dropout, 10 % validation)."""
-    from core import training
+    from core.training import engine as training
 
     config = training.TrainConfig.document(key)
     return dataclasses.replace(config, **CLASS_PRESETS[key], validation_split=0.1, train_size=MAX_IMAGES)

@@ -39,8 +39,9 @@ def _writer(folder: Path):
 
 
 def write_logs(record: dict, root: Path | None = None, stem: str | None = None) -> Path:
-    """Write the logs of a studio run record (core.studio.record_from_job) under ``root/stem`` (root: runs/)."""
-    from core import storage, studio
+    """Write the logs of a studio run record (core.training.studio.record_from_job) under ``root/stem`` (root: runs/)."""
+    from core import storage
+    from core.training import studio
 
     # the job id keeps two students' "#1 colab_cnn" apart in the shared runs/ folder
     stem = stem or f"{studio.file_stem(record['label'])}_{record.get('job_id', '')}"

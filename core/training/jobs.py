@@ -2,7 +2,7 @@
 
 One job per browser session, keyed by Streamlit's session id. A job waits in a first-in,
 first-out queue until one of the K slots is free, then trains in its own thread through
-``core.training.train``; the page polls ``manager.poll(session_id)`` from a fragment and reads a
+``core.training.engine.train``; the page polls ``manager.poll(session_id)`` from a fragment and reads a
 copy (``JobView``). Nothing here imports Streamlit, and the worker never draws anything.
 
 A closed tab has no reliable "on close" hook in Streamlit, so a janitor thread asks a
@@ -49,12 +49,12 @@ _BUILD_LOCK = threading.Lock()
 
 
 def build_model(config):
-    """core.training.build_model, one at a time in this process.
+    """core.training.engine.build_model, one at a time in this process.
 
     The first call imports TensorFlow; two students pressing Start at once would otherwise
     import it from two script threads at the same time, which Python does not guarantee to survive.
     """
-    from core import training
+    from core.training import engine as training
 
     with _BUILD_LOCK:
         return training.build_model(config)
@@ -91,7 +91,7 @@ class Job:
     """One training request and everything the page needs to show about it."""
 
     session_id: str
-    config: object  # core.training.TrainConfig
+    config: object  # core.training.engine.TrainConfig
     mnist: object  # core.data.Mnist
     label: str
     model: object = None  # built in the script thread, handed to train(), then released
@@ -100,12 +100,12 @@ class Job:
     state: str = "queued"  # queued → running → completed | stopped | diverged | failed | cancelled
     phase: str = "queued"  # queued, measuring, training, evaluating (test), predicting, done
     control: object = None
-    progress: object = None  # the latest core.training.Progress
+    progress: object = None  # the latest core.training.engine.Progress
     curve: Curve = field(default_factory=Curve)
     epochs: list = field(default_factory=list)  # one dict per finished epoch
     lr_changes: list = field(default_factory=list)  # (batch seen so far, new learning rate)
-    plan: object = None  # core.timebox.Plan when a time box chose the settings
-    result: object = None  # core.training.TrainResult
+    plan: object = None  # core.training.timebox.Plan when a time box chose the settings
+    result: object = None  # core.training.engine.TrainResult
     predictions: np.ndarray | None = None  # (10000,) uint8 predicted test labels
     confidence: np.ndarray | None = None  # (10000,) float16 probability of the predicted label
     error: str | None = None
@@ -163,19 +163,19 @@ def predict_test_set(model, x_test: np.ndarray, chunk: int = 1000) -> tuple[np.n
 
 
 def _default_train(*args, **kwargs):
-    from core import training
+    from core.training import engine as training
 
     return training.train(*args, **kwargs)
 
 
 def _default_control():
-    from core import training
+    from core.training import engine as training
 
     return training.Control()
 
 
 def _default_planner(budget, config, mnist, model=None):
-    from core import timebox
+    from core.training import timebox
 
     return timebox.plan(budget, config, mnist, model=model)
 
@@ -337,7 +337,7 @@ class JobManager:
         try:
             config, deadline = job.config, None
             if job.budget:
-                from core import timebox
+                from core.training import timebox
 
                 job.plan = self._planner(job.budget, config, job.mnist, model=job.model)
                 config = timebox.planned_config(config, job.plan)
