@@ -108,6 +108,17 @@ def mnist_or_stop() -> data.Mnist:
         st.stop()
 
 
+def shared_chart(builder):
+    """``builder`` (a pure figure builder of core/charts) cached server-wide by its arguments.
+
+    Thirty students on the same settings then share one figure instead of building thirty: a
+    slider move costs a cache look-up and the figure's serialisation. The cached figure is never
+    modified afterwards (``st.plotly_chart`` copies it). Arguments must be hashable by Streamlit
+    (numbers, strings, tuples, numpy arrays, dicts of those).
+    """
+    return st.cache_resource(show_spinner=False, max_entries=256)(builder)
+
+
 def lang_key(key: str, default) -> str:
     """Key for a radio / selectbox whose option labels are translated: one key per language.
 
