@@ -9,7 +9,7 @@ import pytest
 
 from core.lab import inference
 from core.lab.preprocess import canvas_to_mnist, naive_resize
-from tests.drawings import drawing_set
+from bench.harness.drawings import drawing_set
 
 
 @pytest.fixture(scope="module")
