@@ -1,13 +1,13 @@
 """CNN Dojo: page config, the language switch, and navigation over the lesson / lab / training pages."""
 import streamlit as st
 
-from core import i18n
-from core.lab.inference import keep_keras_between_reruns
+from core import i18n, streamlit_patches
 from core.ui import LANG_KEY, PAGES, tr
 
 st.set_page_config(page_title="CNN Dojo", page_icon="🥋", layout="wide")
-# Once any page has loaded TensorFlow, Streamlit's per-rerun Keras reset costs ~0.2–0.8 s.
-keep_keras_between_reruns()
+# Streamlit work-arounds (no Keras reset after each run, gc.freeze, deep links, sessions); a clear
+# error naming the Streamlit version if they do not fit the installed one.
+streamlit_patches.apply()
 
 # The language switch sits at the top right of every page: no sidebar, so the projector
 # gets the full width.

@@ -1,6 +1,6 @@
 """Accuracy on digits drawn with the mouse on the lab's real canvas (headless Chromium).
 
-Draws each template digit of tests/drawings.py (13 shapes) with the lab's default pen (20 px) in
+Draws each template digit of bench/harness/drawings.py (13 shapes) with the lab's default pen (20 px) in
 six placements a class produces (large and centred, small in a corner, narrow at the edge, wide,
 slanted) and two extreme ones (squeezed to a fifth of its height wide, or twice as wide as
 high). After the last stroke it reads the lab's side-by-side table (the five shipped models) and
@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.dashboard import running_dashboard  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, choose_language, wait_for_app  # noqa: E402
-from tests.browser.lab import canvas_box, clear, open_lab, stroke, wait_for_stroke  # noqa: E402
-from tests.drawings import TEMPLATES  # noqa: E402
+from bench.harness.browser import choose_language, launch_chromium, wait_for_app  # noqa: E402
+from bench.harness.drawings import TEMPLATES  # noqa: E402
+from bench.harness.lab import canvas_box, clear, open_lab, stroke, wait_for_stroke  # noqa: E402
 
 # name → (left, top, width, height, slant) in canvas pixels; slant shifts the top right by that share of the width
 PLACEMENTS = {
@@ -65,9 +65,9 @@ def main() -> None:
 
     right, total, misreads = defaultdict(lambda: defaultdict(int)), defaultdict(int), []
     with running_dashboard(args.url) as (url, _), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        open_lab(page, url, wait_for_app)
+        open_lab(page, url)
         choose_language(page, "English")
         for digit, variants in TEMPLATES.items():
             for variant, strokes in enumerate(variants):

@@ -1,11 +1,12 @@
-"""The dashboard for the browser benches (bench/rerun_latency.py, bench/canvas_accuracy.py)."""
+"""The dashboard for the browser benches (bench/rerun_latency.py, bench/canvas_accuracy.py, …)."""
 from __future__ import annotations
 
 import contextlib
 import os
 from pathlib import Path
 
-from tests.browser.conftest import ROOT, serve_app
+from bench.harness.server import serve_app
+from core.data import use_shared_mnist_if_unset
 
 
 def cpu_seconds(pid: int) -> float:
@@ -16,13 +17,12 @@ def cpu_seconds(pid: int) -> float:
 
 @contextlib.contextmanager
 def running_dashboard(url: str | None = None):
-    """Yield (URL, server pid): ``url`` if given (pid None), else a fresh server as the browser
-    tests start it (MNIST from ../shared unless MNIST_PATH is set; log in tests/browser/)."""
+    """Yield (URL, server pid): ``url`` if given (pid None), else a fresh server started by
+    bench.harness.server.serve_app (MNIST from ../shared unless MNIST_PATH is set; log in the
+    temporary folder)."""
     if url is not None:
         yield url, None
         return
-    shared = ROOT.parent / "shared" / "data" / "mnist.npz"
-    if shared.is_file():
-        os.environ.setdefault("MNIST_PATH", str(shared))
+    use_shared_mnist_if_unset()
     with serve_app() as served:
         yield served

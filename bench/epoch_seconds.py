@@ -1,10 +1,12 @@
 """Seconds per full MNIST epoch (60,000 images) of each seed CNN with its document's batch size.
 
-    MNIST_PATH=../shared/data/mnist.npz python bench/epoch_seconds.py [--write]
+    .venv/bin/python bench/epoch_seconds.py [--write]
 
 Times `model.fit` on 12,000 images after a warm-up epoch and scales to 60,000. With --write the
 figure replaces `seconds_per_epoch` in models/pretrained/<key>.json (shown on the home page), since
 the figure recorded while pretraining includes whatever else the machine was doing then.
+The training studio divides this figure by 60,000 for its time estimate (core.training.studio).
+MNIST: MNIST_PATH, else ../shared/data/mnist.npz beside the checkout.
 """
 import json
 import os
@@ -41,6 +43,7 @@ def write_figure(key: str, seconds: float) -> None:
 
 
 def main() -> None:
+    data.use_shared_mnist_if_unset()
     mnist = data.load_mnist()
     x, y = data.normalise(mnist.x_train[:SAMPLE]), data.one_hot(mnist.y_train[:SAMPLE])
     for key in zoo.REGISTRY:

@@ -1,8 +1,11 @@
-"""Latency of one drawing → answer, per pretrained model: our path next to model.predict.
+"""Latency of one drawing → answer, per pretrained model: our path next to Keras' two ways.
 
-Our path: core.lab.preprocess.canvas_to_mnist + core.lab.inference.predict_proba (predict_on_batch).
-The documents' path: the same prepared input through model.predict(x) (a tf.data pipeline per
-call). Both in one run, on the same synthetic canvas drawings (tests/drawings.py), with p50/p95.
+Our path: core.lab.preprocess.canvas_to_mnist + core.lab.inference.predict_proba
+(``model.predict_on_batch``: one compiled step). Compared on the same prepared input with:
+- ``model(x, training=False)``: a direct call, what Keras advises for one sample or a few
+  (it runs the layers eagerly; converting the answer to numpy included);
+- ``model.predict(x)``: what the documents use (a data pipeline per call, meant for batches).
+All in one run, on the same synthetic canvas drawings (bench/harness/drawings.py), p50/p95 in ms.
 Also: accuracy on those drawings, prepared the MNIST way vs the naive whole-canvas resize.
 
     .venv/bin/python bench/inference_latency.py [--repeats 200]
@@ -20,16 +23,14 @@ from pathlib import Path
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist.npz"
-if "MNIST_PATH" not in os.environ and SHARED_MNIST.is_file():
-    os.environ["MNIST_PATH"] = str(SHARED_MNIST)
 
 import numpy as np  # noqa: E402
 
+from bench.harness.drawings import drawing_set  # noqa: E402
+from core.data import load_mnist, use_shared_mnist_if_unset  # noqa: E402
 from core.lab.inference import ModelUnavailable, load_pretrained, predict_proba  # noqa: E402
 from core.lab.preprocess import canvas_to_mnist, naive_resize  # noqa: E402
 from models.zoo import REGISTRY  # noqa: E402
-from tests.drawings import drawing_set  # noqa: E402
 
 
 def percentiles(seconds: list[float]) -> tuple[float, float]:
@@ -43,6 +44,16 @@ def time_ours(model, drawings: np.ndarray, repeats: int) -> list[float]:
     for i in range(repeats):
         start = time.perf_counter()
         predict_proba(model, canvas_to_mnist(drawings[i % len(drawings)])[np.newaxis])
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def time_call(model, drawings: np.ndarray, repeats: int) -> list[float]:
+    """``model(x, training=False)`` on the prepared drawing, answer as numpy (as the page needs it)."""
+    times = []
+    for i in range(repeats):
+        start = time.perf_counter()
+        np.asarray(model(canvas_to_mnist(drawings[i % len(drawings)])[np.newaxis, ..., np.newaxis], training=False))
         times.append(time.perf_counter() - start)
     return times
 
@@ -62,10 +73,9 @@ def main() -> None:
     parser.add_argument("--per-digit", type=int, default=20, help="synthetic drawings per digit and family")
     args = parser.parse_args()
 
+    use_shared_mnist_if_unset()
     mnist = None
     try:
-        from core.data import load_mnist
-
         data = load_mnist()
         mnist = (data.x_test, data.y_test)
     except Exception as exc:  # noqa: BLE001 - the template drawings alone still measure something
@@ -78,7 +88,8 @@ def main() -> None:
           f"{len(drawings) - half} re-drawn MNIST test digits)\n")
 
     header = (f"{'model':16} {'acc MNIST way':>13} {'acc naive':>9} | {'ours p50':>8} {'ours p95':>8} "
-              f"| {'predict p50':>11} {'predict p95':>11} | {'speed-up p50':>12}")
+              f"| {'call p50':>8} {'call p95':>8} | {'predict p50':>11} {'predict p95':>11} "
+              f"| {'÷ call p50':>10} {'÷ predict p50':>13}")
     print(header)
     print("-" * len(header))
     final = None
@@ -89,11 +100,13 @@ def main() -> None:
             print(f"{key:16} unavailable ({exc.detail})")
             continue
         ours = percentiles(time_ours(model, drawings, args.repeats))
+        call = percentiles(time_call(model, drawings, args.repeats))
         baseline = percentiles(time_predict(model, drawings, max(20, args.repeats // 5)))
         right = predict_proba(model, mnist_way).argmax(axis=1) == labels
         naive = predict_proba(model, naive_way).argmax(axis=1) == labels
         print(f"{key:16} {right.mean():13.1%} {naive.mean():9.1%} | {ours[0]:6.2f}ms {ours[1]:6.2f}ms "
-              f"| {baseline[0]:9.2f}ms {baseline[1]:9.2f}ms | {baseline[0] / ours[0]:11.1f}×")
+              f"| {call[0]:6.2f}ms {call[1]:6.2f}ms | {baseline[0]:9.2f}ms {baseline[1]:9.2f}ms "
+              f"| {call[0] / ours[0]:9.1f}× {baseline[0] / ours[0]:12.1f}×")
         if key == "colab_cnn":
             final = ours[1]
             predicted = predict_proba(model, mnist_way).argmax(axis=1)

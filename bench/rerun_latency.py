@@ -24,14 +24,14 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from bench.dashboard import cpu_seconds, running_dashboard  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, wait_for_app  # noqa: E402
-from tests.browser.lab import PROBE, canvas_box, clear, digit_strokes, open_lab, stroke, wait_for_stroke  # noqa: E402
+from bench.harness.browser import launch_chromium  # noqa: E402
+from bench.harness.lab import PROBE, canvas_box, clear, digit_strokes, open_lab, stroke, wait_for_stroke  # noqa: E402
 
 
 def measure(page, url: str, strokes: int, pause: int, pid: int | None) -> tuple[list[float], list[float], float | None]:
     """Draw digits stroke by stroke; per stroke, ms from mouse-up and from sending to the answer.
     Also the server's CPU seconds over the timed strokes (and their clears), when its pid is known."""
-    open_lab(page, url, wait_for_app)
+    open_lab(page, url)
     page.evaluate(PROBE)
     # Warm-up: the first stroke loads all five models (seconds, once per server).
     stroke(page, [(140, 60), (140, 220)])
@@ -70,7 +70,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     with running_dashboard(args.url) as (url, pid), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = launch_chromium(playwright)
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         latencies, after_send, server_cpu = measure(page, url, args.strokes, args.pause, pid)
         browser.close()

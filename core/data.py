@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 KERAS_CACHE = Path.home() / ".keras" / "datasets" / "mnist.npz"
+SHARED_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist.npz"
 EXPECTED = {
     "x_train": (60000, 28, 28),
     "y_train": (60000,),
@@ -48,6 +49,17 @@ def candidate_paths() -> list[Path]:
         paths.append(Path(os.environ["MNIST_PATH"]).expanduser())
     paths.append(KERAS_CACHE)
     return paths
+
+
+def use_shared_mnist_if_unset(path: Path = SHARED_MNIST) -> str | None:
+    """Point MNIST_PATH at the team's offline copy (``../shared/data/mnist.npz`` beside the checkout)
+    when it is unset and the copy exists; return the MNIST_PATH now in force.
+
+    For tests, benches and scripts on the development machines; the dashboard itself does not call it.
+    """
+    if not os.environ.get("MNIST_PATH") and path.is_file():
+        os.environ["MNIST_PATH"] = str(path)
+    return os.environ.get("MNIST_PATH") or None
 
 
 def read_npz(path: Path) -> Mnist:

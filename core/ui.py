@@ -1,6 +1,7 @@
 """The little Streamlit glue every page shares: language, page list, MNIST, lesson links.
 
-This is the only module under core/ that imports Streamlit.
+With core/streamlit_patches.py (work-arounds inside Streamlit's runtime), the only core module
+that imports Streamlit.
 """
 from __future__ import annotations
 
@@ -8,28 +9,14 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from core import data, i18n
+from core import data, i18n, streamlit_patches
 from core.lab import catalog as lab_models
 from models.zoo import REGISTRY
 
 LANG_KEY = "lang"
 
-
-def _route_through_app() -> None:
-    """Make a first visit to a page URL go through app.py.
-
-    On a fresh server Streamlit sees the pages/ folder and runs a deep-linked page on its own
-    (its old multipage mode: no language switch, no navigation). Switching that mode off and
-    rerunning makes app.py route to the same page. Runs once, when a page first imports this.
-    """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        st.rerun()
-
-
-_route_through_app()
+# A page deep-linked on a fresh server runs before app.py ever did: send it through app.py.
+streamlit_patches.route_through_app()
 
 
 def lang() -> str:

@@ -3,7 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
-if [ -z "${MNIST_PATH:-}" ] && [ -f ../shared/data/mnist.npz ]; then
-  export MNIST_PATH="$PWD/../shared/data/mnist.npz"
-fi
+# MNIST: MNIST_PATH, else ../shared/data/mnist.npz (tests/conftest.py → core.data.use_shared_mnist_if_unset)
 exec .venv/bin/python -m pytest -q "$@"

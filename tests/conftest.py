@@ -8,9 +8,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-SHARED_MNIST = ROOT.parent / "shared" / "data" / "mnist.npz"
-if "MNIST_PATH" not in os.environ and SHARED_MNIST.is_file():
-    os.environ["MNIST_PATH"] = str(SHARED_MNIST)
+from core.data import use_shared_mnist_if_unset  # noqa: E402
+
+use_shared_mnist_if_unset()
 
 
 def open_page(path: str, lang: str = "ja", timeout: float = 30):

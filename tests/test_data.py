@@ -1,4 +1,5 @@
 """MNIST loading: the shared file validates; broken or missing files give the right message key."""
+import os
 from pathlib import Path
 
 import numpy as np
@@ -75,3 +76,16 @@ def test_normalise_and_one_hot():
     assert out.shape == (1, 2, 2, 1) and out.dtype == np.float32
     assert np.allclose(out[0, :, :, 0], [[0, 1], [0.2, 0.4]])
     assert data.one_hot(np.array([2]))[0].tolist() == [0, 0, 1, 0, 0, 0, 0, 0, 0, 0]
+
+
+def test_the_shared_copy_is_used_only_when_mnist_path_is_unset(tmp_path, monkeypatch):
+    shared = tmp_path / "shared.npz"
+    monkeypatch.delenv("MNIST_PATH", raising=False)
+    assert data.use_shared_mnist_if_unset(shared) is None  # no copy there: nothing set
+    assert "MNIST_PATH" not in os.environ
+    shared.write_bytes(b"")
+    assert data.use_shared_mnist_if_unset(shared) == str(shared)
+    monkeypatch.setenv("MNIST_PATH", "/somewhere/else.npz")
+    assert data.use_shared_mnist_if_unset(shared) == "/somewhere/else.npz"  # a setting wins
+    monkeypatch.setenv("MNIST_PATH", "")
+    assert data.use_shared_mnist_if_unset(shared) == str(shared)  # empty counts as unset, as in load_mnist

@@ -1,7 +1,5 @@
 """core.lab.inference with the shipped colab_cnn, and the MNIST way vs the naive way on drawings."""
-import gc
 import statistics
-import sys
 import time
 
 import numpy as np
@@ -9,7 +7,7 @@ import pytest
 
 from core.lab import inference
 from core.lab.preprocess import canvas_to_mnist, naive_resize
-from tests.drawings import drawing_set
+from bench.harness.drawings import drawing_set
 
 
 @pytest.fixture(scope="module")
@@ -84,21 +82,3 @@ def test_missing_and_damaged_weights_make_only_that_model_unavailable(tmp_path, 
     assert damaged.value.key == "qiita_cnn" and damaged.value.detail != "missing"
     with pytest.raises(KeyError):
         inference.load_pretrained("no_such_model")
-
-
-def test_loading_freezes_tensorflows_objects_out_of_the_garbage_collector(model):
-    assert gc.get_freeze_count() > 100_000
-
-
-def test_streamlit_no_longer_resets_keras_after_each_run(model, monkeypatch):
-    """Streamlit 1.67 calls keras.backend.clear_session() after every run (~0.8 s); not any more."""
-    import keras
-    from streamlit.runtime.scriptrunner import script_runner
-
-    assert inference.keep_keras_between_reruns() is True
-    assert getattr(script_runner._clean_problem_modules, "keeps_keras", False)
-    calls = []
-    monkeypatch.setattr(keras.backend, "clear_session", lambda *a, **k: calls.append(1))
-    script_runner._clean_problem_modules()
-    assert calls == []
-    assert "streamlit.runtime.scriptrunner.script_runner" in sys.modules

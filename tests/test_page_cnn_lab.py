@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from tests.drawings import _render, template_drawing
+from bench.harness.drawings import _render, template_drawing
 
 PAGE = "pages/cnn_lab.py"
 CANVAS = "lab_canvas_0"  # the canvas key before any "clear"

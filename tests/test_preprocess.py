@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from core.lab import preprocess as P
-from tests.drawings import template_drawing
+from bench.harness.drawings import template_drawing
 
 
 def canvas(height=280, width=280):
@@ -126,7 +126,7 @@ def test_formats_give_the_same_input(fmt):
 def test_size_position_and_pen_width_hardly_matter():
     """The same "7" small with a fat pen near a corner and large with a thin pen: both become
     20 px tall, centred, with about the same amount of ink (without stroke matching, not)."""
-    from tests.drawings import _render
+    from bench.harness.drawings import _render
 
     seven = [[(0.0, 0.0), (1.0, 0.0), (0.4, 1.0)]]
     small = _render([[(10 + 50 * x, 200 + 70 * y) for x, y in s] for s in seven], pen=16)

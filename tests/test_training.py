@@ -6,6 +6,7 @@ import subprocess
 import sys
 import threading
 import zipfile
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -301,6 +302,9 @@ def test_an_interrupted_save_leaves_no_file(tmp_path, monkeypatch, mnist):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_measure_batch_seconds_is_a_plausible_time(mnist):
-    seconds = training.measure_batch_seconds(small("lenet5", batch_size=128), mnist, batches=3)
-    assert 0 < seconds < 5
+def test_measure_batch_seconds_leaves_out_the_warm_up_batches(mnist, monkeypatch):
+    """A clock that reads 0 at the start, 10 and 20 after the two warm-up batches (tracing), then 21, 22,
+    23: three timed batches of (23 − 20) / 3 = 1 s each (counting the warm-up would give 23 / 5 = 4.6)."""
+    readings = iter([0.0, 10.0, 20.0, 21.0, 22.0, 23.0])
+    monkeypatch.setattr(training, "time", SimpleNamespace(perf_counter=lambda: next(readings)))
+    assert training.measure_batch_seconds(small("lenet5", batch_size=128), mnist, batches=3) == pytest.approx(1.0)

@@ -1,8 +1,6 @@
 """Loading the shipped models and fast prediction (TensorFlow is imported only when called)."""
 from __future__ import annotations
 
-import gc
-import sys
 import time
 
 import numpy as np
@@ -25,7 +23,6 @@ def load_pretrained(key: str):
 
     if key not in REGISTRY:
         raise KeyError(key)
-    keep_keras_between_reruns()
     path = PRETRAINED_DIR / f"{key}.keras"
     if not path.is_file():
         raise ModelUnavailable(key, "missing")
@@ -34,7 +31,6 @@ def load_pretrained(key: str):
         warm_up(model)
     except Exception as exc:  # a damaged zip, a wrong architecture, anything unreadable
         raise ModelUnavailable(key, type(exc).__name__) from exc
-    freeze_loaded_objects()
     return model
 
 
@@ -63,42 +59,3 @@ def timed_proba(model, image: np.ndarray, repeats: int = 3) -> tuple[np.ndarray,
         proba = predict_proba(model, image[np.newaxis])[0]
         best = min(best, time.perf_counter() - start)
     return proba, best * 1000.0
-
-
-def freeze_loaded_objects() -> None:
-    """Exempt every object alive now (TensorFlow's ~370 000) from Python's cyclic garbage collector.
-
-    A full collection walks them all: 0.3–0.9 s on this machine. Python starts one by itself
-    every so often, which showed up as 1–3 s stroke-to-answer spikes. Frozen objects are still
-    freed by reference counting; only cycles existing at this moment are kept.
-    """
-    gc.freeze()
-
-
-def keep_keras_between_reruns() -> bool:
-    """Stop Streamlit from resetting Keras after every rerun; True when that is in place.
-
-    After each run Streamlit 1.67 calls ``keras.backend.clear_session()``
-    (``script_runner._clean_problem_modules``), which does a full ``gc.collect()`` and empties
-    TensorFlow's kernel cache: ~0.8 s per rerun once TensorFlow is loaded, i.e. per stroke on
-    the canvas. This app builds its models once and caches them, so that reset buys nothing;
-    the replacement keeps Streamlit's other clean-up (closing matplotlib figures).
-    Outside Streamlit it does nothing.
-    """
-    runner = sys.modules.get("streamlit.runtime.scriptrunner.script_runner")
-    if runner is None or not hasattr(runner, "_clean_problem_modules"):
-        return False
-    if getattr(runner._clean_problem_modules, "keeps_keras", False):
-        return True
-
-    def clean_without_keras() -> None:
-        pyplot = sys.modules.get("matplotlib.pyplot")
-        if pyplot is not None:
-            try:
-                pyplot.close("all")
-            except Exception:  # Streamlit's own clean-up swallows errors here too
-                pass
-
-    clean_without_keras.keeps_keras = True
-    runner._clean_problem_modules = clean_without_keras
-    return True

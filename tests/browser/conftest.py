@@ -3,67 +3,22 @@
 ``page`` records browser console errors and every request that tries to leave localhost
 (those are blocked); ``assert_clean(page)`` fails a test that saw either.
 """
-import contextlib
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-quic",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
+from bench.harness import server
+from bench.harness.browser import choose_language, launch_chromium, wait_for_app  # noqa: F401 (tests import them here)
+
+HERE = Path(__file__).resolve().parent
 LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
-SCREENSHOTS = ROOT / "tests" / "browser" / "screenshots"
+SCREENSHOTS = HERE / "screenshots"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextlib.contextmanager
 def serve_app():
-    """`streamlit run app.py` on a free port of localhost for the duration of the block; yields its
-    URL and the server's pid (the benches in bench/ start their dashboard here too)."""
-    port = _free_port()
-    log = open(ROOT / "tests" / "browser" / f"streamlit-{port}.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy(),
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail(f"the dashboard did not start within 90 s; see {log.name}")
-        yield url, server.pid
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:  # a script run or a training still finishing
-            server.kill()
-            server.wait(timeout=20)
-        log.close()
+    """The dashboard on a free port of 127.0.0.1 for a ``with`` block → (URL, pid); its log in tests/browser/."""
+    return server.serve_app(log_dir=HERE)
 
 
 @pytest.fixture(scope="session")
@@ -75,11 +30,17 @@ def app_url():
 
 @pytest.fixture(scope="session")
 def browser():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install Debian's 'chromium' or set CHROMIUM_PATH")
-    with playwright_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    """Debian's headless Chromium. Without Playwright or Chromium the browser tests fail (not skip):
+    a suite that silently skips would pass having tested nothing."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:
+        pytest.fail(f"Playwright is not installed ({error}): pip install -r requirements-test.txt")
+    with sync_playwright() as playwright:
+        try:
+            chromium = launch_chromium(playwright)
+        except FileNotFoundError as error:
+            pytest.fail(str(error))
         yield chromium
         chromium.close()
 
@@ -108,21 +69,6 @@ def page(browser, app_url):
     context.close()
 
 
-def wait_for_app(tab, timeout: float = 60_000) -> None:
-    """Wait until Streamlit has finished running the script (no 'running' indicator)."""
-    tab.wait_for_selector("[data-testid='stApp']", timeout=timeout)
-    tab.wait_for_timeout(150)  # let a rerun that a click just asked for begin
-    tab.wait_for_function(
-        """() => {
-            const app = document.querySelector("[data-testid='stApp']");
-            const state = app && app.getAttribute('data-test-script-state');
-            return state && !['initial', 'running', 'rerunRequested'].includes(state)
-                && !document.querySelector("[data-testid='stStatusWidget']");
-        }""",
-        timeout=timeout,
-    )
-
-
 def screenshot(tab, name: str) -> Path:
     """Save a full-page screenshot under tests/browser/screenshots/ (not committed)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
@@ -135,19 +81,3 @@ def assert_clean(tab) -> None:
     """No browser console errors and no request that left localhost."""
     assert tab.outside_requests == [], f"requests left localhost: {tab.outside_requests}"
     assert tab.console_errors == [], f"browser console errors: {tab.console_errors}"
-
-
-def choose_language(tab, label: str) -> None:
-    """Pick 日本語 or English with the switch at the top right of every page.
-
-    A click that lands while the first run is still drawing can be lost, so click until the
-    radio reports itself checked (a plain click on the label does not reach the radio at all).
-    """
-    radio = tab.locator(".st-key-lang").get_by_role("radio", name=label)
-    for _ in range(5):
-        radio.click(force=True)
-        tab.wait_for_timeout(500)
-        if radio.is_checked():
-            break
-    assert radio.is_checked(), f"could not choose {label}"
-    wait_for_app(tab)

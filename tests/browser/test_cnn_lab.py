@@ -5,10 +5,10 @@ import numpy as np
 from PIL import Image
 
 from tests.browser.conftest import assert_clean, choose_language, screenshot, wait_for_app
-from tests.browser.lab import (
+from bench.harness.lab import (
     answer_digit, canvas_box, clear, draw_digit, open_lab, stroke, strokes_shown, wait_for_stroke,
 )
-from tests.drawings import template_drawing
+from bench.harness.drawings import template_drawing
 
 
 def test_drawn_one_seven_and_zero_are_read(page):

@@ -1,7 +1,7 @@
 """Inside the network and the test-set explorer in a real browser: they open from the home page,
 show their charts in both languages, and a drawing made on the lab page flows into "inside"."""
 from tests.browser.conftest import assert_clean, choose_language, screenshot, wait_for_app
-from tests.browser.lab import digit_strokes, open_lab, stroke, strokes_shown
+from bench.harness.lab import digit_strokes, open_lab, stroke, strokes_shown
 
 
 def _open_from_home(page, stem: str) -> None:

@@ -1,12 +1,13 @@
 """Driving the CNN lab in a real browser: open it, draw with real mouse strokes, read the answer.
 
-Shared by tests/browser/test_cnn_lab.py and bench/rerun_latency.py.
+Used by the browser tests of the lab pages and by bench/rerun_latency.py, bench/canvas_accuracy.py.
 The page shows the stroke count in `.st-key-lab_strokes` ("3 strokes · …" / "3 画 · …"), so
 a test can tell which stroke an answer belongs to.
 """
 from __future__ import annotations
 
-from tests.drawings import TEMPLATES
+from bench.harness.browser import wait_for_app
+from bench.harness.drawings import TEMPLATES
 
 CANVAS = "canvas.upper-canvas"
 
@@ -29,17 +30,17 @@ PROBE = """
 """
 
 
-def open_lab(page, base_url: str, wait_for_app) -> None:
+def open_lab(page, base_url: str, wait=wait_for_app) -> None:
     """Home page first (the app's first run), then the lab through its link; wait for the canvas.
 
     Checks that the lab runs inside the app's router (its language switch is at the top right).
     """
     page.goto(base_url)
-    wait_for_app(page)
+    wait(page)
     page.get_by_role("radio", name="English").wait_for(timeout=60_000)
     page.locator("a[href$='cnn_lab']").first.click()
     page.wait_for_selector(CANVAS, timeout=90_000)
-    wait_for_app(page)
+    wait(page)
     page.get_by_role("radio", name="English").wait_for(timeout=10_000)
 
 
