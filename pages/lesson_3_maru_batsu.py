@@ -14,6 +14,7 @@ GRID = "l3_grid"          # (9,) pixels of the clickable image
 PARAMS = "l3_params"      # the network's current Params
 HISTORY = "l3_losses"     # loss per epoch over every training run so far
 FORWARD, TRAINING = "l3_forward", "l3_training"  # the page's two fragments
+FRAMES = 10  # a training run is drawn this often, 0.1 s apart (each drawing costs the server ~10 ms)
 st.session_state.setdefault(GRID, mb.BATSU.reshape(9).copy())
 st.session_state.setdefault(PARAMS, mb.document_params())
 st.session_state.setdefault(HISTORY, [])
@@ -159,9 +160,8 @@ def weights_and_training(names: dict, short: dict) -> None:
                     config=NO_BAR)
 
     if train_clicked:
-        frames = 25
         planned = len(history) + epochs
-        chunks = np.diff(np.linspace(0, epochs, frames + 1).astype(int))
+        chunks = np.diff(np.linspace(0, epochs, FRAMES + 1).astype(int))
         for frame, chunk in enumerate(chunks):
             trained, losses = train_chunk(images, targets, params.as_list(), learning_rate, int(chunk))
             params = mb.Params(*trained)
@@ -171,7 +171,7 @@ def weights_and_training(names: dict, short: dict) -> None:
                                    config=NO_BAR)
             weights_slot.plotly_chart(weights_chart(params.w, params.theta, params.v, params.phi, short),
                                       key=f"l3_weights_{frame}", config=NO_BAR)
-            time.sleep(0.04)
+            time.sleep(0.1)
         if not all(np.all(np.isfinite(value)) for value in params.as_list()):
             st.error(tr("lesson_3.diverged"))
             reset_network()
