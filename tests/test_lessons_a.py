@@ -296,7 +296,8 @@ def test_subplots_sit_where_make_subplots_put_them():
     assert means["xaxis"]["domain"] == pytest.approx([0.0, 0.184])
     assert means["xaxis2"]["domain"] == pytest.approx([0.204, 0.388])
     assert means["xaxis5"]["domain"] == pytest.approx([0.816, 1.0])
-    assert means["yaxis"]["domain"] == pytest.approx([0.55, 1.0]) and means["yaxis6"]["domain"] == pytest.approx([0, 0.45])
+    assert means["yaxis"]["domain"] == pytest.approx([0.55, 1.0])
+    assert means["yaxis6"]["domain"] == pytest.approx([0.0, 0.45])
     assert [note["text"] for note in means["annotations"][:2]] == ["0 (5)", "1 (15)"]
     weights = figures["weights"].to_dict()["layout"]
     # widths 1 : 1 : 1 : 2 sharing 1 − 3 · 0.04 = 0.88: 0.176 each, then 0.352

@@ -19,8 +19,8 @@ MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 def activation_figure(a_grid: np.ndarray, values: np.ndarray, slopes: np.ndarray | None,
                       a_now: float, y_now: float, labels: dict[str, str]) -> go.Figure:
     """An activation function f(a), optionally its slope f'(a), and the current neuron as a dot."""
-    data = [{"type": "scatter", "x": a_grid, "y": values, "mode": "lines", "line": {"color": BLUE, "width": 3, "shape": "linear"},
-             "name": labels["f"]}]
+    data = [{"type": "scatter", "x": a_grid, "y": values, "mode": "lines",
+             "line": {"color": BLUE, "width": 3, "shape": "linear"}, "name": labels["f"]}]
     if slopes is not None:
         data.append({"type": "scatter", "x": a_grid, "y": slopes, "mode": "lines",
                      "line": {"color": ORANGE, "width": 3, "dash": "dash"}, "name": labels["slope"]})
@@ -45,8 +45,8 @@ def gate_figure(w1: float, w2: float, theta: float, line_x2: np.ndarray | None, 
     data = [{"type": "heatmap", "x": grid, "y": grid, "z": region, "colorscale": [[0, "white"], [1, REGION]],
              "zmin": 0, "zmax": 1, "showscale": False, "hoverinfo": "skip"}]
     if line_x2 is not None:
-        data.append({"type": "scatter", "x": grid, "y": line_x2, "mode": "lines", "line": {"color": "black", "width": 3},
-                     "name": labels["line"]})
+        data.append({"type": "scatter", "x": grid, "y": line_x2, "mode": "lines",
+                     "line": {"color": "black", "width": 3}, "name": labels["line"]})
     elif w1 != 0:
         data.append({"type": "scatter", "x": [theta / w1] * 2, "y": [-0.5, 1.5], "mode": "lines",
                      "line": {"color": "black", "width": 3}, "name": labels["line"]})
@@ -57,8 +57,8 @@ def gate_figure(w1: float, w2: float, theta: float, line_x2: np.ndarray | None, 
             "type": "scatter", "x": CORNERS[mask, 0], "y": CORNERS[mask, 1], "mode": "markers+text",
             "text": [f"{labels['target']} {value}" + ("" if ok else " ✖") for ok in right],
             "textposition": "bottom center", "textfont": {"size": FONT, "color": "black"},
-            "marker": {"size": 26, "color": ORANGE if value else BLUE, "symbol": ["circle" if ok else "x" for ok in right],
-                       "line": {"color": "black", "width": 2}},
+            "marker": {"size": 26, "color": ORANGE if value else BLUE,
+                       "symbol": ["circle" if ok else "x" for ok in right], "line": {"color": "black", "width": 2}},
             "name": f"{labels['target']} = {value}",
         })
     return figure(data, {

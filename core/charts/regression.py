@@ -42,7 +42,8 @@ def regression_figure(x: np.ndarray, y: np.ndarray, a: float, b: float, *, show_
                  "name": labels["points"]})
     low, high = min(-1.0, float(y.min()) - 0.5), max(11.0, float(y.max()) + 0.5)  # every point stays visible
     return figure(data, {
-        "height": 520, "margin": MARGIN, "shapes": shapes, "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
+        "height": 520, "margin": MARGIN, "shapes": shapes,
+        "legend": {"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0},
         "xaxis": {"range": [0, 10], "title": {"text": "x"}, "dtick": 1, "constrain": "domain"},
         "yaxis": {"range": [low, high], "title": {"text": "y"}, "scaleanchor": "x", "scaleratio": 1, "dtick": 1,
                   "constrain": "domain"},
