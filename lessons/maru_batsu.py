@@ -74,14 +74,14 @@ def loss(x: np.ndarray, t: np.ndarray, p: Params) -> float:
     return float(np.mean(0.5 * np.sum((out - t) ** 2, axis=1)))
 
 
-def gradients(x: np.ndarray, t: np.ndarray, p: Params) -> Params:
-    """dE/d(every parameter) by the chain rule (backpropagation); same shapes as p."""
+def loss_and_gradients(x: np.ndarray, t: np.ndarray, p: Params) -> tuple[float, Params]:
+    """E (as in `loss`) and dE/d(every parameter) by the chain rule (backpropagation), from one forward pass."""
     x = np.asarray(x, dtype=float).reshape(-1, 9)
     f = forward(x, p)
     n = x.shape[0]
     delta_out = (f.out - t) * f.out * (1.0 - f.out) / n      # dE/dz, (N, 2)
     delta_hidden = (delta_out @ p.v) * f.y * (1.0 - f.y)      # dE/da, (N, 3)
-    return Params(
+    return float(np.mean(0.5 * np.sum((f.out - t) ** 2, axis=1))), Params(
         w=delta_hidden.T @ x,              # (3, 9)
         theta=-delta_hidden.sum(axis=0),   # a = … − θ, so dE/dθ = −dE/da
         v=delta_out.T @ f.y,               # (2, 3)
@@ -89,15 +89,18 @@ def gradients(x: np.ndarray, t: np.ndarray, p: Params) -> Params:
     )
 
 
+def gradients(x: np.ndarray, t: np.ndarray, p: Params) -> Params:
+    """dE/d(every parameter) by the chain rule (backpropagation); same shapes as p."""
+    return loss_and_gradients(x, t, p)[1]
+
+
 def train(x: np.ndarray, t: np.ndarray, p: Params, learning_rate: float, epochs: int) -> tuple[Params, np.ndarray]:
     """Plain gradient descent on all images at once, `epochs` times → (new params, loss per epoch (epochs,))."""
     losses = np.empty(epochs)
     params = p.as_list()
     for epoch in range(epochs):
-        current = Params(*params)
-        losses[epoch] = loss(x, t, current)
-        grads = gradients(x, t, current).as_list()
-        params = [value - learning_rate * grad for value, grad in zip(params, grads)]
+        losses[epoch], grads = loss_and_gradients(x, t, Params(*params))
+        params = [value - learning_rate * grad for value, grad in zip(params, grads.as_list())]
     return Params(*params), losses
 
 

@@ -3,96 +3,118 @@ then the document's aside on solving 3x + 2y = 13, 5x + 3y = 21 by trying values
 import numpy as np
 import streamlit as st
 
-from core.charts import lessons_a as charts
-from core.ui import lesson_links, tr, tr_list, try_this
+from core.charts import regression as charts
+from core.charts.style import NO_BAR
+from core.ui import lesson_links, shared_chart, tr, tr_list, try_this
 from lessons import regression
+
+A_VALUES = np.linspace(-1.0, 3.0, 81)  # the a and b slider ranges: the axes of the loss landscape
+B_VALUES = np.linspace(-4.0, 8.0, 81)
+line_chart = shared_chart(charts.regression_figure)
+landscape_chart = shared_chart(charts.loss_landscape_figure)
+system_chart = shared_chart(charts.system_figure)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def data_set(n: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray, dict, np.ndarray]:
+    """Points, their least-squares parts and Q_t over the (a, b) grid, once per server for each data
+    setting (the a, b sliders reuse it). Never modified."""
+    x, y = regression.make_points(n, noise, seed=seed)
+    return x, y, regression.least_squares_parts(x, y), regression.loss_grid(x, y, A_VALUES, B_VALUES)
+
 
 st.title(tr("nav.lesson_1"))
 st.markdown(tr("lesson_1.intro"))
 
-controls, chart = st.columns([1, 2], gap="medium")
-with controls:
-    st.markdown(f"**{tr('lesson_1.line_header')}**")
-    a = st.slider(tr("lesson_1.a"), -1.0, 3.0, 0.3, 0.05, key="l1_a")
-    b = st.slider(tr("lesson_1.b"), -4.0, 8.0, 3.0, 0.1, key="l1_b")
-    show_squares = st.toggle(tr("lesson_1.show_squares"), value=True, key="l1_squares")
-    reveal = st.toggle(tr("lesson_1.reveal"), value=False, key="l1_reveal")
-    st.markdown(f"**{tr('lesson_1.data_header')}**")
-    n = st.slider(tr("lesson_1.count"), 3, 40, 12, key="l1_n")
-    noise = st.slider(tr("lesson_1.noise"), 0.0, 2.0, 1.0, 0.1, key="l1_noise")
-    seed = st.number_input(tr("lesson_1.seed"), 0, 9999, 0, key="l1_seed")
 
-x, y = regression.make_points(n, noise, seed=int(seed))
-q_now = regression.sum_of_squares(x, y, a, b)
-parts = regression.least_squares_parts(x, y)
-best = (parts["a"], parts["b"])
-q_best = regression.sum_of_squares(x, y, *best)
-labels = {"points": tr("lesson_1.legend_points"), "line": tr("lesson_1.legend_line"),
-          "best": tr("lesson_1.legend_best"), "residual": tr("lesson_1.legend_residual"),
-          "title": tr("lesson_1.landscape_title")}
-with chart:
-    st.plotly_chart(charts.regression_figure(x, y, a, b, show_squares=show_squares,
-                                             best=best if reveal else None, labels=labels),
-                    key="l1_fig", config={"displayModeBar": False})
+@st.fragment
+def fit_a_line() -> None:
+    """The line, its Q_t, the loss landscape and least squares: reruns alone when its widgets move."""
+    controls, chart = st.columns([1, 2], gap="medium")
+    with controls:
+        st.markdown(f"**{tr('lesson_1.line_header')}**")
+        a = st.slider(tr("lesson_1.a"), -1.0, 3.0, 0.3, 0.05, key="l1_a")
+        b = st.slider(tr("lesson_1.b"), -4.0, 8.0, 3.0, 0.1, key="l1_b")
+        show_squares = st.toggle(tr("lesson_1.show_squares"), value=True, key="l1_squares")
+        reveal = st.toggle(tr("lesson_1.reveal"), value=False, key="l1_reveal")
+        st.markdown(f"**{tr('lesson_1.data_header')}**")
+        n = st.slider(tr("lesson_1.count"), 3, 40, 12, key="l1_n")
+        noise = st.slider(tr("lesson_1.noise"), 0.0, 2.0, 1.0, 0.1, key="l1_noise")
+        seed = st.number_input(tr("lesson_1.seed"), 0, 9999, 0, key="l1_seed")
 
-st.subheader(tr("lesson_1.formula_header"))
-r = regression.residuals(x, y, a, b)
-terms = " + ".join(rf"\{{{y[i]:.2f} - ({a:.2f} \times {x[i]:.2f} {b:+.2f})\}}^2" for i in range(2))
-squares = " + ".join(f"({r[i]:.2f})^2" for i in range(2))
-st.latex(rf"\begin{{aligned}} Q_t &= \sum_{{i=1}}^{{{n}}} \{{y_i - (a x_i + b)\}}^2 \\ "
-         rf"&= {terms} + \cdots \\ &= {squares} + \cdots = {q_now:.2f} \end{{aligned}}")
-st.caption(tr("lesson_1.formula_caption", n=n))
-numbers, landscape = st.columns([1, 1], gap="medium")
-with numbers:
-    st.metric(tr("lesson_1.q_now"), f"{q_now:.2f}",
-              delta=tr("lesson_1.q_gap", gap=f"{q_now - q_best:.2f}") if reveal else None, delta_color="inverse")
-    st.metric(tr("lesson_1.q_best"), f"{q_best:.2f}" if reveal else "?",
-              help=None if reveal else tr("lesson_1.q_best_hidden"))
-    st.markdown(f"**{tr('lesson_1.steps_header')}**")
-    st.markdown(tr("lesson_1.steps"))
-with landscape:
-    a_values = np.linspace(-1.0, 3.0, 81)
-    b_values = np.linspace(-4.0, 8.0, 81)
-    grid = regression.loss_grid(x, y, a_values, b_values)
-    st.plotly_chart(charts.loss_landscape_figure(a_values, b_values, grid, (a, b), best if reveal else None, labels),
-                    key="l1_landscape", config={"displayModeBar": False})
+    x, y, parts, grid = data_set(n, noise, int(seed))
+    q_now = regression.sum_of_squares(x, y, a, b)
+    best = (parts["a"], parts["b"])
+    q_best = regression.sum_of_squares(x, y, *best)
+    labels = {"points": tr("lesson_1.legend_points"), "line": tr("lesson_1.legend_line"),
+              "best": tr("lesson_1.legend_best"), "residual": tr("lesson_1.legend_residual"),
+              "title": tr("lesson_1.landscape_title")}
+    with chart:
+        st.plotly_chart(line_chart(x, y, a, b, show_squares=show_squares, best=best if reveal else None, labels=labels),
+                        key="l1_fig", config=NO_BAR)
 
-st.subheader(tr("lesson_1.ls_header"))
-if reveal:
-    st.markdown(tr("lesson_1.ls_text"))
-    st.latex(rf"\begin{{aligned}} a &= \frac{{\sum (x_i - \bar{{x}})(y_i - \bar{{y}})}}{{\sum (x_i - \bar{{x}})^2}}"
-             rf" = \frac{{{parts['s_xy']:.2f}}}{{{parts['s_xx']:.2f}}} = {parts['a']:.3f} \\ "
-             rf"b &= \bar{{y}} - a \bar{{x}} = {parts['y_mean']:.2f} - {parts['a']:.3f} \times {parts['x_mean']:.2f}"
-             rf" = {parts['b']:.3f} \end{{aligned}}")
-else:
-    st.info(tr("lesson_1.ls_hidden"))
+    st.subheader(tr("lesson_1.formula_header"))
+    r = regression.residuals(x, y, a, b)
+    terms = " + ".join(rf"\{{{y[i]:.2f} - ({a:.2f} \times {x[i]:.2f} {b:+.2f})\}}^2" for i in range(2))
+    squares = " + ".join(f"({r[i]:.2f})^2" for i in range(2))
+    st.latex(rf"\begin{{aligned}} Q_t &= \sum_{{i=1}}^{{{n}}} \{{y_i - (a x_i + b)\}}^2 \\ "
+             rf"&= {terms} + \cdots \\ &= {squares} + \cdots = {q_now:.2f} \end{{aligned}}")
+    st.caption(tr("lesson_1.formula_caption", n=n))
+    numbers, landscape = st.columns([1, 1], gap="medium")
+    with numbers:
+        st.metric(tr("lesson_1.q_now"), f"{q_now:.2f}",
+                  delta=tr("lesson_1.q_gap", gap=f"{q_now - q_best:.2f}") if reveal else None, delta_color="inverse")
+        st.metric(tr("lesson_1.q_best"), f"{q_best:.2f}" if reveal else "?",
+                  help=None if reveal else tr("lesson_1.q_best_hidden"))
+        st.markdown(f"**{tr('lesson_1.steps_header')}**")
+        st.markdown(tr("lesson_1.steps"))
+    with landscape:
+        st.plotly_chart(landscape_chart(A_VALUES, B_VALUES, grid, (a, b), best if reveal else None, labels),
+                        key="l1_landscape", config=NO_BAR)
 
-st.header(tr("lesson_1.aside_header"))
-st.markdown(tr("lesson_1.aside_text"))
-sliders, plane = st.columns([1, 1], gap="medium")
-with sliders:
-    sx = st.slider(tr("lesson_1.aside_x"), 0.0, 6.0, 2.0, 0.5, key="l1_sx")
-    sy = st.slider(tr("lesson_1.aside_y"), 0.0, 6.0, 2.0, 0.5, key="l1_sy")
-    r1, r2 = regression.system_residuals(sx, sy)
-    left1, left2 = r1 + 13, r2 + 21
-
-    def relation(left: float, right: float) -> str:
-        return "=" if abs(left - right) < 1e-9 else "<" if left < right else ">"
-
-    st.latex(rf"\begin{{aligned}} 3 \times {sx:g} + 2 \times {sy:g} &= {left1:g} {relation(left1, 13)} 13"
-             rf" && (\text{{{r1:+g}}}) \\ 5 \times {sx:g} + 3 \times {sy:g} &= {left2:g} {relation(left2, 21)} 21"
-             rf" && (\text{{{r2:+g}}}) \\ ({r1:g})^2 + ({r2:g})^2 &= {r1 ** 2 + r2 ** 2:g} \end{{aligned}}")
-    if abs(r1) < 1e-9 and abs(r2) < 1e-9:
-        st.success(tr("lesson_1.aside_solved"))
-    elif r1 < 0 and r2 < 0:
-        st.info(tr("lesson_1.aside_small"))
-    elif r1 > 0 and r2 > 0:
-        st.info(tr("lesson_1.aside_large"))
+    st.subheader(tr("lesson_1.ls_header"))
+    if reveal:
+        st.markdown(tr("lesson_1.ls_text"))
+        st.latex(rf"\begin{{aligned}} a &= \frac{{\sum (x_i - \bar{{x}})(y_i - \bar{{y}})}}{{\sum (x_i - \bar{{x}})^2}}"
+                 rf" = \frac{{{parts['s_xy']:.2f}}}{{{parts['s_xx']:.2f}}} = {parts['a']:.3f} \\ "
+                 rf"b &= \bar{{y}} - a \bar{{x}} = {parts['y_mean']:.2f} - {parts['a']:.3f} \times {parts['x_mean']:.2f}"
+                 rf" = {parts['b']:.3f} \end{{aligned}}")
     else:
-        st.info(tr("lesson_1.aside_mixed"))
-with plane:
-    st.plotly_chart(charts.system_figure(sx, sy, {"try": tr("lesson_1.aside_try")}),
-                    key="l1_system", config={"displayModeBar": False})
+        st.info(tr("lesson_1.ls_hidden"))
+
+
+def relation(left: float, right: float) -> str:
+    return "=" if abs(left - right) < 1e-9 else "<" if left < right else ">"
+
+
+@st.fragment
+def solve_by_trying() -> None:
+    """The aside: try x and y until both equations hold (reruns alone)."""
+    st.header(tr("lesson_1.aside_header"))
+    st.markdown(tr("lesson_1.aside_text"))
+    sliders, plane = st.columns([1, 1], gap="medium")
+    with sliders:
+        sx = st.slider(tr("lesson_1.aside_x"), 0.0, 6.0, 2.0, 0.5, key="l1_sx")
+        sy = st.slider(tr("lesson_1.aside_y"), 0.0, 6.0, 2.0, 0.5, key="l1_sy")
+        r1, r2 = regression.system_residuals(sx, sy)
+        left1, left2 = r1 + 13, r2 + 21
+        st.latex(rf"\begin{{aligned}} 3 \times {sx:g} + 2 \times {sy:g} &= {left1:g} {relation(left1, 13)} 13"
+                 rf" && (\text{{{r1:+g}}}) \\ 5 \times {sx:g} + 3 \times {sy:g} &= {left2:g} {relation(left2, 21)} 21"
+                 rf" && (\text{{{r2:+g}}}) \\ ({r1:g})^2 + ({r2:g})^2 &= {r1 ** 2 + r2 ** 2:g} \end{{aligned}}")
+        if abs(r1) < 1e-9 and abs(r2) < 1e-9:
+            st.success(tr("lesson_1.aside_solved"))
+        elif r1 < 0 and r2 < 0:
+            st.info(tr("lesson_1.aside_small"))
+        elif r1 > 0 and r2 > 0:
+            st.info(tr("lesson_1.aside_large"))
+        else:
+            st.info(tr("lesson_1.aside_mixed"))
+    with plane:
+        st.plotly_chart(system_chart(sx, sy, {"try": tr("lesson_1.aside_try")}), key="l1_system", config=NO_BAR)
+
+
+fit_a_line()
+solve_by_trying()
 
 with st.expander(tr("lesson_1.corrections_title")):
     st.markdown("\n".join(f"- {item}" for item in tr_list("lesson_1.corrections")))

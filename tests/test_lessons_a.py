@@ -1,4 +1,4 @@
-"""Math of lessons 0–3 against values worked out by hand."""
+"""Math of lessons 0–3 against values worked out by hand, and their figures against plotly's own checks."""
 import math
 
 import numpy as np
@@ -164,6 +164,7 @@ def test_gradients_match_finite_differences():
     x, t = mb.make_dataset(3, 0.2, seed=1)
     p = mb.document_params()
     analytic = mb.gradients(x, t, p).as_list()
+    assert mb.loss_and_gradients(x, t, p)[0] == mb.loss(x, t, p)  # training reads E from the same pass
     h = 1e-6
     for index, value in enumerate(p.as_list()):
         for position in [(0,) * value.ndim, tuple(s - 1 for s in value.shape)]:
@@ -224,8 +225,81 @@ def test_normalise_and_one_hot_as_in_the_documents():
 
 
 def test_loss_text_switches_to_scientific_below_a_thousandth():
-    from core.charts.lessons_a import loss_text
+    from core.charts.maru_batsu import loss_text
 
     assert loss_text(0.23829) == "0.2383"
     assert loss_text(0.0011) == "0.0011"
     assert loss_text(0.00002345) == "2.3e-05"
+
+
+# ---- the figures of lessons 0–3 ------------------------------------------------------------------
+# Built without plotly's validation (too slow per slider move), so it is done here instead.
+
+def lesson_figures() -> dict:
+    from core.charts import maru_batsu as mc
+    from core.charts import mnist_digits as dc
+    from core.charts import perceptron as pc
+    from core.charts import regression as rc
+
+    image = np.arange(784, dtype=np.uint8).reshape(28, 28)
+    counts = np.arange(10) * 10 + 5
+    x, y = regression.make_points(6, 1.0, seed=0)
+    a_values, b_values = np.linspace(-1, 3, 5), np.linspace(-4, 8, 4)
+    grid = perceptron.ACTIVATIONS["sigmoid"][0](np.linspace(-6, 6, 13))
+    p = mb.document_params()
+    f = mb.forward(mb.BATSU, p)
+    images, targets = mb.make_dataset(2, 0.2, seed=0)
+    names = {"maru": "○", "batsu": "×", "input": "in", "hidden": "hidden", "output": "out", "loss": "E",
+             "epoch": "epoch", "empty": "none yet"}
+    labels = {"points": "p", "line": "l", "best": "b", "residual": "r", "title": "t", "try": "t", "f": "f",
+              "slope": "s", "now": "n", "x": "a", "y": "y", "target": "t"}
+    return {
+        "digit": dc.digit_figure(image, "x_train[0]", (3, 4)),
+        "table": dc.pixel_table_figure(image, True, (3, 4)),
+        "histogram": dc.histogram_figure(image, False, "value", "pixels"),
+        "one_hot": dc.one_hot_figure(one_hot(np.array([3]))[0], "digit"),
+        "counts": dc.class_counts_figure(counts, counts // 2, ("train", "test"), "digit"),
+        "means": dc.mean_images_figure(np.zeros((10, 28, 28), np.float32), counts),
+        "regression": rc.regression_figure(x, y, 0.5, 1.0, show_squares=True, best=(0.8, 1.0), labels=labels),
+        "landscape": rc.loss_landscape_figure(a_values, b_values, regression.loss_grid(x, y, a_values, b_values),
+                                              (0.5, 1.0), (0.8, 1.0), labels),
+        "system": rc.system_figure(2.0, 2.0, labels),
+        "activation": pc.activation_figure(np.linspace(-6, 6, 13), grid, grid * (1 - grid), 1.0, 0.73, labels),
+        "gate": pc.gate_figure(1.0, 1.0, 1.5, perceptron.decision_line(1.0, 1.0, 1.5, pc.GATE_GRID),
+                               perceptron.GATES["AND"], perceptron.gate_outputs(1.0, 1.0, 1.5), labels),
+        "gate_vertical": pc.gate_figure(1.0, 0.0, 0.5, None, perceptron.GATES["OR"],
+                                        perceptron.gate_outputs(1.0, 0.0, 0.5), labels),
+        "network": mc.network_figure(mb.BATSU.reshape(9), f.y[0], f.out[0], p.w, p.v, names),
+        "weights": mc.weights_figure(p.w, p.theta, p.v, p.phi, names),
+        "curve_empty": mc.loss_curve_figure(np.array([]), names, 500),
+        "curve": mc.loss_curve_figure(np.array([0.3, 0.2, 0.1]), names, 500),
+        "dataset": mc.dataset_figure(images, targets, mb.forward(images, p).out, names),
+    }
+
+
+def test_lesson_figures_pass_plotlys_validation_and_name_no_python_only_colourscale():
+    import plotly.graph_objects as go
+
+    for name, fig in lesson_figures().items():
+        spec = fig.to_dict()
+        go.Figure(spec)  # raises on any property plotly.js does not know
+        for trace in spec["data"]:
+            for scale in (trace.get("colorscale"), trace.get("marker", {}).get("colorscale")):
+                # plotly.py expands names like "RdBu_r" only while validating; plotly.js knows no "_r"
+                assert scale is None or isinstance(scale, list), (name, scale)
+
+
+def test_subplots_sit_where_make_subplots_put_them():
+    figures = lesson_figures()
+    means = figures["means"].to_dict()["layout"]
+    # 5 columns with 0.02 between: each (1 − 4 · 0.02) / 5 = 0.184 wide; 2 rows with 0.1 between
+    assert means["xaxis"]["domain"] == pytest.approx([0.0, 0.184])
+    assert means["xaxis2"]["domain"] == pytest.approx([0.204, 0.388])
+    assert means["xaxis5"]["domain"] == pytest.approx([0.816, 1.0])
+    assert means["yaxis"]["domain"] == pytest.approx([0.55, 1.0])
+    assert means["yaxis6"]["domain"] == pytest.approx([0.0, 0.45])
+    assert [note["text"] for note in means["annotations"][:2]] == ["0 (5)", "1 (15)"]
+    weights = figures["weights"].to_dict()["layout"]
+    # widths 1 : 1 : 1 : 2 sharing 1 − 3 · 0.04 = 0.88: 0.176 each, then 0.352
+    assert weights["xaxis"]["domain"] == pytest.approx([0.0, 0.176])
+    assert weights["xaxis4"]["domain"] == pytest.approx([0.648, 1.0])

@@ -1,14 +1,18 @@
 """Lesson pages 0–3 under AppTest: they open in both languages, their widgets change what is
-shown, MNIST missing gives a message, and none of them loads TensorFlow (fresh process)."""
+shown, MNIST missing gives a message, and none of them loads TensorFlow (fresh process).
+Each widget lives in a fragment, and a rerun of that fragment alone (what the browser sends)
+still updates what the widget drives."""
 import json
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 from core import data, i18n
-from core.charts.lessons_a import loss_text
+from core.charts.maru_batsu import loss_text
 from lessons import maru_batsu as mb
 from lessons import regression
+from streamlit.runtime.scriptrunner import ScriptRunner
 from tests.conftest import assert_no_tensorflow, open_page
 
 PAGES = {
@@ -33,6 +37,33 @@ def metric(at, label_key: str, lang: str = "ja") -> str:
     return next(m.value for m in at.metric if m.label == label)
 
 
+def widget_fragments(at) -> dict[str, str | None]:
+    """Every widget of the last run → the id of the fragment it was drawn in (None: outside any)."""
+    state = object.__getattribute__(object.__getattribute__(at.session_state, "_state"), "_state")
+    return {widget_id: meta.fragment_id for widget_id, meta in state._new_widget_state.widget_metadata.items()}
+
+
+def fragment_run(at, widget, monkeypatch):
+    """Send the change just made to ``widget`` the way the browser does: a rerun of the widget's
+    fragment only (AppTest's own run() reruns the whole page). The element tree then holds what that
+    fragment (or the fragments a callback named) drew, and nothing else."""
+    fragment = widget_fragments(at)[widget.id]
+    assert fragment, f"{widget.key} is not inside a fragment"
+    original = ScriptRunner.request_rerun
+
+    def as_browser(runner, data):
+        # AppTest starts each run's runner with a full-page rerun pending; make that one the fragment's
+        runner._requests._rerun_data = replace(runner._requests._rerun_data, fragment_id_queue=[fragment])
+        return original(runner, replace(data, fragment_id=fragment))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ScriptRunner, "request_rerun", as_browser)
+        at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.title, "the whole page ran, not the fragment"
+    return at
+
+
 @pytest.mark.parametrize("lang", ["ja", "en"])
 @pytest.mark.parametrize("key", list(PAGES))
 def test_page_opens_in_both_languages(key, lang):
@@ -46,6 +77,16 @@ def test_page_opens_in_both_languages(key, lang):
 
 def test_pages_do_not_import_tensorflow():
     assert_no_tensorflow(list(PAGES.values()), "ja")
+
+
+@pytest.mark.parametrize("key", list(PAGES))
+def test_every_widget_reruns_only_its_section(key):
+    """A slider move must not rerun the whole page (30 students share one server's CPU)."""
+    at = open_page(PAGES[key], "ja")
+    prefix = f"-l{key[-1]}_"
+    widgets = {widget_id: fragment for widget_id, fragment in widget_fragments(at).items() if prefix in widget_id}
+    assert len(widgets) >= 7
+    assert all(widgets.values()), [widget_id for widget_id, fragment in widgets.items() if not fragment]
 
 
 # ---- lesson 0 ------------------------------------------------------------------------------------
@@ -83,6 +124,21 @@ def test_lesson_0_digit_filter_and_test_split():
     first_seven = int(np.flatnonzero(mnist.y_test == 7)[0])
     assert any(f"x_test[{first_seven}]" in m.value for m in at.markdown)
     assert "to\\_categorical}(7, 10) = [0, 0, 0, 0, 0, 0, 0, 1, 0, 0]" in latex(at)[2]
+
+
+def test_lesson_0_a_fragment_rerun_moves_the_pixel_everywhere(monkeypatch):
+    mnist = data.load_mnist()
+    at = open_page(PAGES["lesson_0"], "en")
+    fragment_run(at, at.slider(key="l0_row").set_value(5), monkeypatch)
+    value = int(mnist.x_train[0][5, 14])
+    assert f"x_{{5,14}} = {value}" in latex(at)[0]
+    for chart in (0, 2):  # the image and the pixel table outline row 5, column 14
+        box = figure(at, chart)["layout"]["shapes"][0]
+        assert (box["y0"], box["y1"], box["x0"], box["x1"]) == (4.5, 5.5, 13.5, 14.5)
+    at.run()
+    fragment_run(at, at.number_input(key="l0_position").set_value(1), monkeypatch)
+    assert f"to\\_categorical}}({mnist.y_train[1]}, 10)" in latex(at)[2]
+    assert figure(at, 0)["layout"]["title"]["text"] == f"x_train[1] (label {mnist.y_train[1]})"
 
 
 def test_lesson_0_without_mnist_shows_a_message(tmp_path, monkeypatch):
@@ -152,6 +208,19 @@ def test_lesson_1_aside_reaches_x3_y2():
     assert at.info[-1].value == i18n.t("lesson_1.aside_mixed", "en")
 
 
+def test_lesson_1_fragment_reruns_update_q_t_and_the_aside(monkeypatch):
+    at = open_page(PAGES["lesson_1"], "en")
+    x, y = regression.make_points(12, 1.0, seed=0)
+    fragment_run(at, at.slider(key="l1_a").set_value(0.8), monkeypatch)
+    assert metric(at, "lesson_1.q_now", "en") == f"{regression.sum_of_squares(x, y, 0.8, 3.0):.2f}"
+    dot = figure(at, 1)["data"][1]  # the current (a, b) on the loss landscape
+    assert (dot["x"], dot["y"]) == ([0.8], [3.0])
+    at.run()
+    fragment_run(at, at.slider(key="l1_sx").set_value(3.0), monkeypatch)  # with y = 2: the answer
+    assert "13 = 13" in latex(at)[-1] and "21 = 21" in latex(at)[-1]
+    assert at.success[0].value == i18n.t("lesson_1.aside_solved", "en")
+
+
 # ---- lesson 2 ------------------------------------------------------------------------------------
 
 def test_lesson_2_document_example_and_threshold():
@@ -191,6 +260,17 @@ def test_lesson_2_and_or_xor():
     assert at.success[0].value == i18n.t("lesson_2.gate_ok", "en", gate="OR")
     at.segmented_control(key="l2_gate").set_value("XOR").run()
     assert at.info[-1].value == i18n.t("lesson_2.xor_note", "en")
+
+
+def test_lesson_2_fragment_reruns_update_the_neuron_and_the_gate(monkeypatch):
+    at = open_page(PAGES["lesson_2"], "en")
+    fragment_run(at, at.slider(key="l2_theta").set_value(6.0), monkeypatch)
+    assert "= 6 -6 = 0" in latex(at)[0]
+    dot = figure(at, 0)["data"][-1]  # the neuron on the step curve: a = 0, y = 0
+    assert (dot["x"], dot["y"]) == ([0.0], [0.0])
+    at.run()
+    fragment_run(at, at.slider(key="l2_gtheta").set_value(1.5), monkeypatch)
+    assert at.success[0].value == i18n.t("lesson_2.gate_ok", "en", gate="AND")
 
 
 # ---- lesson 3 ------------------------------------------------------------------------------------
@@ -235,3 +315,25 @@ def test_lesson_3_training_lowers_the_loss_and_reset_restores_the_document():
     at.button(key="l3_reset").click().run()
     assert metric(at, "lesson_3.current_loss", "en") == loss_text(start_loss)
     assert figure(at, 1) == weights
+
+
+def test_lesson_3_fragment_reruns_and_a_reset_redraw_both_sections(monkeypatch):
+    at = open_page(PAGES["lesson_3"], "en")
+    start_weights = figure(at, 1)
+    fragment_run(at, at.button(key="l3_px4").click(), monkeypatch)
+    image = mb.BATSU.reshape(9).copy()
+    image[4] = 0
+    out = mb.forward(image, mb.document_params()).out[0]
+    assert metric(at, "lesson_3.maru_score", "en") == f"{out[0]:.3f}"
+    assert metric(at, "lesson_3.batsu_score", "en") == f"{out[1]:.3f}"
+
+    at.run()
+    at.button(key="l3_train").click().run(timeout=60)
+    assert metric(at, "lesson_3.maru_score", "en") != f"{out[0]:.3f}"
+    # Reset is a callback in the training section that reruns the scores' section too
+    fragment_run(at, at.button(key="l3_reset").click(), monkeypatch)
+    assert metric(at, "lesson_3.maru_score", "en") == f"{out[0]:.3f}"
+    x, t = mb.make_dataset(5, 0.2, seed=0)
+    assert metric(at, "lesson_3.current_loss", "en") == loss_text(mb.loss(x, t, mb.document_params()))
+    assert at.caption[0].value == i18n.t("lesson_3.document_note", "en")
+    assert figure(at, 1) == start_weights
