@@ -81,9 +81,9 @@ class Class:
         self.times: dict[str, list[float]] = defaultdict(list)
         self.errors: Counter = Counter()
         self.examples: dict[str, str] = {}
-        self.not_found: Counter = Counter()
         self.strokes = load_strokes()
         self.end = 0.0
+        self.trainings_started = self.trainings_seen_ending = 0
 
     def measure(self, kind: str, seconds: float) -> None:
         self.times[kind].append(seconds)
@@ -93,7 +93,6 @@ class Class:
         self.examples.setdefault(what, detail)
 
     def missing(self, page: str, what: str) -> None:
-        self.not_found[f"{page}: {what}"] += 1
         self.error("widget not found", f"{page}: {what}")
 
     def over(self) -> bool:
@@ -131,7 +130,7 @@ async def lesson(room: Class, s: Session, rng: random.Random, page: str, actions
         if room.over():
             return
         await think(rng, *room.args.think)
-        choices = [(key, label) for key, label in LESSON_WIDGETS[page]]
+        choices = list(LESSON_WIDGETS[page])
         rng.shuffle(choices)
         for key, label in choices:
             widget = s.find(key=key, label=labels(label))
@@ -182,7 +181,7 @@ async def train(room: Class, s: Session, rng: random.Random) -> None:
         room.missing(STUDIO, "class preset button")
     else:
         await s.click(preset)
-    budget = s.find(key="_studio_budget", label=labels("training_studio.budget"))
+    budget = s.find(key="_studio_budget", prefix=True, label=labels("training_studio.budget"))
     wanted = f"{room.args.time_box:g} s"
     if budget is None or wanted not in budget.options:
         room.missing(STUDIO, f"time box radio with {wanted}")
@@ -193,10 +192,12 @@ async def train(room: Class, s: Session, rng: random.Random) -> None:
         room.missing(STUDIO, "start button")
         return
     await s.click(start, kind="start_training")
+    room.trainings_started += 1
     deadline = time.perf_counter() + room.args.time_box * 3 + 60
     while not s.closed and not room.over():
         await asyncio.sleep(1.0)
         if not s.polling:  # the live view is gone: the run is over and its results shown
+            room.trainings_seen_ending += 1
             return
         if time.perf_counter() > deadline:
             room.error("training did not end", f"{s.name}: still polling after {room.args.time_box * 3 + 60:.0f} s")
@@ -294,6 +295,9 @@ def report(room: Class, wall: float, cpu: float | None, sampler: Sampler | None,
     print(f"errors: {total}" + (" (" + ", ".join(f"{k}: {v}" for k, v in room.errors.most_common()) + ")" if total else ""))
     for what, detail in room.examples.items():
         print(f"  e.g. {what}: {detail}")
+    if room.args.trainings:
+        print(f"trainings: {room.trainings_started} started, {room.trainings_seen_ending} seen to their end "
+              f"by their students during the class")
     if cpu is not None:
         print(f"server CPU: {cpu:.1f} s in {wall:.0f} s ({cpu / wall:.2f} cores on average; server + children)")
     if sampler is not None:

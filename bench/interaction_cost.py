@@ -11,8 +11,11 @@ moment the change is sent until the run is answered and the server is quiet agai
 Widgets are found on the page as it is (by user key, or by label for buttons without one), so
 widgets moved into fragments or renamed are measured as they come. Skipped: the language switch,
 file uploaders, data editors, and the studio's Start / measure buttons (they start TensorFlow
-work, not a settings change). Model pickers are first run once through their models without
-measuring: loading a model or predicting the test set with it happens once per server.
+work, not a settings change). Lesson 3's "train" button is measured and shown but left out of
+the page figures (it trains a network on purpose). Widgets whose keys differ only by a number
+(lesson 6's ten logits, lesson 3's nine pixels) share one row: ``--repeats`` of them are each
+changed and put back. Model pickers are first run once through their models without measuring:
+loading a model or predicting the test set with it happens once per server.
 
     .venv/bin/python bench/interaction_cost.py [--repeats 5] [--pages lesson_4_convolution cnn_lab]
                                                [--url http://127.0.0.1:8501 --pid PID]
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import sys
 import time
 from pathlib import Path
@@ -46,6 +50,7 @@ PAGES = ("home", "cnn_lab", "lesson_0_mnist", "lesson_1_regression", "lesson_2_p
 SKIP_KINDS = {"file_uploader", "dataframe", "download_button", "bidi_component", "component_instance"}
 MODEL_PICKERS = ("lab_model", "inside_model", "explorer_model")
 NOT_SETTINGS = ("training_studio.start", "training_studio.measure")  # buttons that start TensorFlow work
+TRAININGS = {"l3_train": "trains the ○× network, 25 drawn frames"}  # measured, shown, not in worst_ms
 
 
 def stems(key: str) -> tuple[str, ...]:
@@ -121,30 +126,51 @@ def plan(widget, now, repeats: int, rng: np.random.Generator) -> list:
             return []
         grid = rng.permutation(steps + 1)
         current = None if now is None or isinstance(now, list) else int(round((float(now) - proto.min) / step))
-        picks = [int(i) for i in grid if i != current][:repeats - 1]
+        others = [int(i) for i in grid if i != current] or [int(i) for i in grid]
+        picks = [others[i % len(others)] for i in range(repeats - 1)]  # a short slider comes round again
         values = [proto.min + i * step for i in picks] + ([float(now)] if current is not None else [])
         integer = proto.data_type == proto.INT
         return [int(round(v)) if integer else round(v, 10) for v in values]
     return []
 
 
-async def measure_changes(session: Session, meter: Meter, how, values: list, rows: list, page: str,
+async def measure_changes(session: Session, meter: Meter, steps: list, rows: list, page: str, name: str,
                           record: bool = True) -> None:
-    """Give the widget found by ``how`` each value in turn; one CPU figure per change."""
+    """Give each (widget found by ``how``, value) of ``steps`` in turn; one CPU figure per change."""
     cpu = []
-    label = how[1]
     kind = fragment = None
-    for value in values:
+    for how, value in steps:
         widget = find_again(session, how)
         if widget is None:
-            rows.append((page, label, "gone", [], "widget gone after a change"))
+            rows.append((page, name, "gone", [], f"{how[1]} gone after a change"))
             return
         kind, fragment = widget.kind, bool(widget.fragment_id)
         before = await meter.start()
         await session.set(widget, value)
         cpu.append(await meter.quiet() - before)
     if record:
-        rows.append((page, label, f"{kind}{' (fragment)' if fragment else ''}", cpu, ""))
+        note = f"not in worst_ms: {TRAININGS[name]}" if name in TRAININGS else ""
+        rows.append((page, name, f"{kind}{' (fragment)' if fragment else ''}", cpu, note))
+
+
+def families(order: list) -> list[tuple[str, list]]:
+    """(row name, members) in page order; widgets whose keys differ only by a trailing number
+    (three or more: the ten logits of lesson 6, the nine pixels of lesson 3) make one row."""
+    def stem(how) -> str | None:
+        match = re.fullmatch(r"(.*\D)\d+", how[1]) if how[0] == "key" else None
+        return match.group(1) if match else None
+
+    groups: dict = {}
+    for how in order:
+        groups.setdefault(stem(how) or how, []).append(how)
+    rows = []
+    for how in order:
+        group = groups[stem(how) or how]
+        if len(group) < 3:
+            rows.append((how[1], [how]))
+        elif group[0] == how:
+            rows.append((f"{stem(how)}* ({len(group)})", group))
+    return rows
 
 
 async def strokes(session: Session, meter: Meter, repeats: int, rows: list) -> None:
@@ -202,29 +228,33 @@ async def measure_page(session: Session, meter: Meter, page: str, repeats: int, 
     if page == "cnn_lab":
         await strokes(session, meter, repeats, rows)  # the other widgets then act on a drawing
     order = [identify(w) for w in session.widgets.values()]
-    seen = set()
-    for how in order:
-        if how in seen or (page == "cnn_lab" and how == ("key", "lab_clear")):  # measured with the strokes
-            continue
-        seen.add(how)
-        widget = find_again(session, how)
-        if widget is None:
-            notes.append(f"{page}: {how[1]} gone before its turn (an earlier widget's last value hid it)")
-            continue
-        why = skipped(widget, page)
-        if why:
-            notes.append(f"{page}: {how[1]} skipped ({why})")
-            continue
-        values = plan(widget, session.value_of(widget), repeats, rng)
-        if not values:
-            notes.append(f"{page}: {how[1]} skipped (no values to pick)")
+    canvas = session.find_canvas()
+    done = {("key", "lab_clear")} | ({identify(canvas)} if canvas else set())  # measured with the strokes
+    order = [how for how in order if page != "cnn_lab" or how not in done]
+    for name, members in families(list(dict.fromkeys(order))):
+        steps = []
+        for index in range(repeats if len(members) > 1 else 1):
+            how = members[index % len(members)]
+            widget = find_again(session, how)
+            if widget is None:
+                notes.append(f"{page}: {how[1]} gone before its turn (an earlier widget's last value hid it)")
+                continue
+            why = skipped(widget, page)
+            if why:
+                if why != "language switch":
+                    notes.append(f"{page}: {how[1]} skipped ({why})")
+                continue
+            # a family: each member changed and put back; a single widget: ``repeats`` changes
+            values = plan(widget, session.value_of(widget), 2 if len(members) > 1 else repeats, rng)
+            steps += [(how, value) for value in values]
+        if not steps:
             continue
         try:
-            if how[0] == "key" and how[1].split("__")[0] in MODEL_PICKERS:
-                await measure_changes(session, meter, how, values, rows, page, record=False)
-            await measure_changes(session, meter, how, values, rows, page)
+            if members[0][0] == "key" and members[0][1].split("__")[0] in MODEL_PICKERS:
+                await measure_changes(session, meter, steps, rows, page, name, record=False)
+            await measure_changes(session, meter, steps, rows, page, name)
         except ClientError as error:
-            rows.append((page, how[1], widget.kind, [], f"error: {error}"))
+            rows.append((page, name, "error", [], str(error)))
 
 
 async def run(url: str, pid: int, pages, repeats: int, seed: int) -> tuple[list, dict, list, float, float]:
@@ -271,8 +301,10 @@ def main() -> None:
             continue
         ms = np.array(cpu) * 1000
         p50, p95 = np.percentile(ms, 50), np.percentile(ms, 95)
-        per_page.setdefault(page, []).extend(ms)
         print(f"{page:26} {widget[:34]:34} {kind[:28]:28} {p50:6.0f} {p95:6.0f} {ms.size:3d}  {note}")
+        if widget in TRAININGS:
+            continue
+        per_page.setdefault(page, []).extend(ms)
         if worst_row is None or p95 > worst_row[1]:
             worst_row = (f"{page} / {widget}", p95)
     print("\npage                       open ms (first, again)   p95 of its widget changes")

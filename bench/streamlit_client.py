@@ -14,6 +14,7 @@ defaults; the server keeps those values by itself, so the runs are the same).
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import os
 import re
@@ -207,7 +208,6 @@ class Session:
         self._run: Run | None = None
         self._auto: dict[str, tuple[float, asyncio.Task]] = {}  # fragment id → (interval, task)
         self._page_hash = ""
-        self.exceptions: list[str] = []
         self.closed = False
 
     # -- connection -------------------------------------------------------------------------
@@ -279,7 +279,6 @@ class Session:
             raise ClientError("session closed")
         message = BackMsg()
         rerun = message.rerun_script
-        rerun.query_string = ""
         rerun.page_script_hash = self._page_hash
         if fragment_id:
             rerun.fragment_id = fragment_id
@@ -296,8 +295,13 @@ class Session:
                 self._states.pop(state.id, None)
         future = asyncio.get_running_loop().create_future()
         self._waiters.append(Waiter(kind, fragment_id, time.perf_counter(), future, watch))
-        asyncio.ensure_future(self._ws.send(message.SerializeToString()))
+        sending = asyncio.ensure_future(self._ws.send(message.SerializeToString()))
+        sending.add_done_callback(self._sent)
         return future
+
+    def _sent(self, sending: asyncio.Future) -> None:
+        if not sending.cancelled() and sending.exception() is not None and not self.closed:
+            self._error("send failed", repr(sending.exception()))
 
     async def wait(self, future: asyncio.Future, kind: str) -> float:
         """Seconds until the answer of a request sent with ``wait=False``."""
@@ -447,9 +451,7 @@ class Session:
             if getattr(proto, "set_value", False) or proto.id not in self._values:
                 self._values[proto.id] = current_value(widget)  # else the tab keeps what it shows
         if kind == "exception":
-            text = element_text(kind, proto)
-            self.exceptions.append(text)
-            self._error("exception", f"{self.page or 'home'}: {text[:200]}")
+            self._error("exception", f"{self.page or 'home'}: {element_text(kind, proto)[:200]}")
         if self._run is not None:
             for waiter in list(self._waiters):
                 if (waiter.watch is not None and self._answers(waiter, self._run)
@@ -542,10 +544,13 @@ class Session:
 
 
 def _get(url: str) -> str:
+    """GET as a browser does (gzip accepted); the body as text."""
     request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"})
     with urllib.request.urlopen(request, timeout=60) as answer:
         body = answer.read()
-    return body.decode("utf-8", "replace") if answer.headers.get("Content-Encoding") != "gzip" else ""
+        if answer.headers.get("Content-Encoding") == "gzip":
+            body = gzip.decompress(body)
+    return body.decode("utf-8", "replace")
 
 
 # ---- widget values ---------------------------------------------------------------------------
@@ -588,6 +593,8 @@ def current_value(widget: Widget):
     Session.value_of knows better: what the tab shows."""
     proto, kind = widget.proto, widget.kind
     if kind == "slider":
+        if widget.is_select_slider and proto.set_value and proto.raw_value:
+            return proto.raw_value[0] if len(proto.raw_value) == 1 else list(proto.raw_value)
         raw = list(proto.value) if proto.set_value else list(proto.default)
         if widget.is_select_slider:
             picked = [proto.options[int(i)] for i in raw if 0 <= int(i) < len(proto.options)]
