@@ -226,6 +226,8 @@ async def student(room: Class, index: int, arrive_at: float, trainer: bool) -> N
                 await lesson(room, s, rng, page, actions=rng.randint(4, 8))
     except ClientError as error:
         room.error("client", str(error)[:200])
+    except Exception as error:  # noqa: BLE001 - one student's surprise must not end the class
+        room.error("bench", f"{s.name}: {error!r}"[:200])
     finally:
         await s.close()
 
