@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import streamlit as st
 
-from core import data, i18n
+from core import data, gallery, i18n
 from core.lab import catalog as lab_models
 from models.zoo import REGISTRY
 
@@ -30,6 +31,7 @@ def _route_through_app() -> None:
 
 
 _route_through_app()
+gallery.teacher_pin()  # without DOJO_TEACHER_PIN: made now, on the dashboard's first visit, and printed once
 
 
 def lang() -> str:
@@ -70,6 +72,7 @@ PAGES = (
     PageSpec("pages/cnn_lab.py", "cnn_lab", "✏️", "lab"),
     PageSpec("pages/inside_network.py", "inside_network", "🧠", "lab"),
     PageSpec("pages/test_explorer.py", "test_explorer", "🗂️", "lab"),
+    PageSpec("pages/class_gallery.py", "class_gallery", "🖼️", "lab"),
     PageSpec("pages/training_studio.py", "training_studio", "🏋️", "training"),
 )
 LESSONS = tuple(page for page in PAGES if page.section == "lessons")
@@ -175,3 +178,58 @@ def model_picker(area: str, key: str):
         st.error(tr(f"{area}.damaged", name=option, detail=why))
         st.stop()
     return option, model, f"{option}:{stamp}"
+
+
+# ---------------------------------------------------------------- the class gallery
+
+MAX_CLASS_MODELS = 30  # the newest models trained in this server's studio that the gallery reads
+
+
+@st.cache_resource(show_spinner=False)
+def class_models() -> dict:
+    """Models trained in this server's studio (label → Keras model), shared by every session:
+    the teacher's gallery page reads them all. Oldest first; at most MAX_CLASS_MODELS."""
+    return {}
+
+
+def register_class_model(label: str, model) -> str:
+    """Offer a model trained in the studio to the class gallery; the label it is listed under
+    (made unique with " (2)", " (3)" … when another student's run has the same label)."""
+    models = class_models()
+    unique, n = label, 1
+    while unique in models and models[unique] is not model:
+        n += 1
+        unique = f"{label} ({n})"
+    models[unique] = model
+    while len(models) > MAX_CLASS_MODELS:
+        models.pop(next(iter(models)))
+    return unique
+
+
+def send_to_class_box(prepared28: np.ndarray | None, raw_canvas_rgba: np.ndarray | None,
+                      key: str = "class_send") -> None:
+    """Opt-in "send this drawing to the class gallery": the student says which digit they meant
+    (none chosen at first), one click sends it, and a message says it arrived or why not.
+
+    ``prepared28`` is the lab's 28×28 (core.lab.preprocess.canvas_to_mnist; None when nothing is
+    drawn), ``raw_canvas_rgba`` the canvas as drawn. Only the two pictures and the digit are kept.
+    """
+    with st.expander("📮 " + tr("class_gallery.send.title")):
+        st.caption(tr("class_gallery.send.privacy"))
+        digit = st.pills(tr("class_gallery.send.which"), list(range(10)), key=f"{key}_digit")
+        empty = prepared28 is None or not np.asarray(prepared28).any()
+        if empty:
+            st.info(tr("class_gallery.send.draw_first"))
+        clicked = st.button("📮 " + tr("class_gallery.send.button"), key=f"{key}_button",
+                            disabled=empty or digit is None, type="primary")
+        if digit is None and not empty:
+            st.caption(tr("class_gallery.send.choose_first"))
+        if clicked:
+            try:
+                gallery.Gallery().add(prepared28, int(digit), raw_canvas_rgba)
+            except gallery.GalleryError as error:
+                st.error(tr(f"class_gallery.refused.{error.key}", **error.values))
+            else:
+                counts = gallery.Gallery().counts(include_hidden=True)
+                st.success(tr("class_gallery.send.sent", digit=int(digit), same=int(counts[int(digit)]),
+                              total=int(counts.sum())))
