@@ -209,7 +209,8 @@ def register_class_model(label: str, model) -> str:
 def send_to_class_box(prepared28: np.ndarray | None, raw_canvas_rgba: np.ndarray | None,
                       key: str = "class_send") -> None:
     """Opt-in "send this drawing to the class gallery": the student says which digit they meant
-    (none chosen at first), one click sends it, and a message says it arrived or why not.
+    (none chosen at first, and none again after a send), one click sends it, and a message says it
+    arrived or why not.
 
     ``prepared28`` is the lab's 28×28 (core.lab.preprocess.canvas_to_mnist; None when nothing is
     drawn), ``raw_canvas_rgba`` the canvas as drawn. Only the two pictures and the digit are kept.
@@ -220,16 +221,26 @@ def send_to_class_box(prepared28: np.ndarray | None, raw_canvas_rgba: np.ndarray
         empty = prepared28 is None or not np.asarray(prepared28).any()
         if empty:
             st.info(tr("class_gallery.send.draw_first"))
-        clicked = st.button("📮 " + tr("class_gallery.send.button"), key=f"{key}_button",
-                            disabled=empty or digit is None, type="primary")
-        if digit is None and not empty:
+        st.button("📮 " + tr("class_gallery.send.button"), key=f"{key}_button", type="primary",
+                  disabled=empty or digit is None, on_click=_send_drawing, args=(key, prepared28, raw_canvas_rgba))
+        outcome = st.session_state.pop(f"{key}_outcome", None)
+        if outcome is not None:
+            (st.success if outcome[0] == "sent" else st.error)(tr(outcome[1], **outcome[2]))
+        elif digit is None and not empty:
             st.caption(tr("class_gallery.send.choose_first"))
-        if clicked:
-            try:
-                gallery.Gallery().add(prepared28, int(digit), raw_canvas_rgba)
-            except gallery.GalleryError as error:
-                st.error(tr(f"class_gallery.refused.{error.key}", **error.values))
-            else:
-                counts = gallery.Gallery().counts(include_hidden=True)
-                st.success(tr("class_gallery.send.sent", digit=int(digit), same=int(counts[int(digit)]),
-                              total=int(counts.sum())))
+
+
+def _send_drawing(key: str, prepared28: np.ndarray, raw_canvas_rgba: np.ndarray | None) -> None:
+    """The send button's callback: store the drawing, note the outcome, and clear the digit picked
+    (the next drawing may be another digit)."""
+    digit = int(st.session_state[f"{key}_digit"])
+    store = gallery.Gallery()
+    try:
+        store.add(prepared28, digit, raw_canvas_rgba)
+    except gallery.GalleryError as error:
+        st.session_state[f"{key}_outcome"] = ("refused", f"class_gallery.refused.{error.key}", error.values)
+        return
+    counts = store.counts(include_hidden=True)
+    st.session_state[f"{key}_outcome"] = ("sent", "class_gallery.send.sent",
+                                          {"digit": digit, "same": int(counts[digit]), "total": int(counts.sum())})
+    st.session_state[f"{key}_digit"] = None

@@ -136,8 +136,12 @@ def test_send_box_sends_once_and_refuses_the_same_drawing_again(pool, lang, sent
     at.button(key="class_send_button").click().run()
     assert [s.value for s in at.success] == [sent]
     assert pool.counts()[4] == 4
+    assert at.button_group(key="class_send_digit").value is None  # the next drawing may be another digit
+    assert at.button(key="class_send_button").disabled
+    at.button_group(key="class_send_digit").set_value(4).run()
     at.button(key="class_send_button").click().run()
     assert [e.value for e in at.error] == [duplicate] and not at.success
+    assert at.button_group(key="class_send_digit").value == 4  # refused: the choice stays
     assert len(pool.pool(include_hidden=True)) == 31
 
 
