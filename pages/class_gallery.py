@@ -2,8 +2,9 @@
 
 Document 001 warns that hand-drawn digits fail often; this page shows how often, on the class's
 own handwriting. Everything heavy is cached by the pool's version (it changes with each send,
-hide or clear) and each model reads a drawing once (core.gallery.ReadingMemo).
+hide or clear) or by content, and each model reads a drawing once (core.gallery.ReadingMemo).
 """
+import functools
 import time
 
 import numpy as np
@@ -64,17 +65,6 @@ def pool_at(folder: str, version: int) -> tuple[gallery.Pool, gallery.Pool]:
     """(every drawing with its raw canvas, the visible ones) at one version of the pool."""
     everything = gallery.Gallery(folder).pool(include_hidden=True, with_raw=True)
     return everything, everything.visible()
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def strips_at(folder: str, version: int):
-    visible = pool_at(folder, version)[1]
-    return charts.digit_strips(visible.images, visible.digits)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def npz_at(folder: str, version: int) -> bytes:
-    return gallery.export_npz(pool_at(folder, version)[1])
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -192,13 +182,14 @@ def models_tab() -> None:
 
 
 def pool_tab() -> None:
-    """The visible drawings as one PNG strip per digit (built once per version of the pool)."""
+    """The visible drawings as one PNG strip per digit, each built once per content: a send
+    re-encodes only its digit's strip."""
     st.caption(tr(T + "grid_caption"))
-    for digit, strip in enumerate(strips_at(folder, version)):
-        if strip is not None:
-            label, picture = st.columns([1.3, 12])
-            label.markdown(tr(T + "grid_row", digit=digit, n=int(counts[digit])))
-            picture.image(strip, output_format="PNG")  # "auto" would re-encode it as a JPEG each run
+    for digit in np.flatnonzero(counts):
+        label, picture = st.columns([1.3, 12])
+        label.markdown(tr(T + "grid_row", digit=int(digit), n=int(counts[digit])))
+        strip = shared_chart(charts.digit_strip)(visible.images[visible.digits == digit])
+        picture.image(strip, output_format="PNG")  # "auto" would re-encode it as a JPEG each run
 
 
 def hide_tab() -> None:
@@ -224,7 +215,8 @@ def hide_tab() -> None:
 def keep_tab() -> None:
     """Download the visible pool as .npz; clear everything after a confirmation."""
     st.caption(tr(T + "download_help"))
-    st.download_button(tr(T + "download"), npz_at(folder, version), file_name="class_gallery.npz",
+    st.download_button(tr(T + "download"), functools.partial(gallery.export_npz, visible),  # built on click
+                       file_name="class_gallery.npz",
                        mime="application/octet-stream", on_click="ignore", key="gallery_download")
     if st.button(tr(T + "clear"), key="gallery_clear"):
         st.session_state["gallery_confirm_clear"] = True

@@ -318,3 +318,64 @@ def test_no_streamlit_and_no_tensorflow_on_import():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={**os.environ}).stdout
     assert out.strip() == "[]"
+
+
+# ------------------------------------------------------------------ the page's pictures (core/charts/gallery.py)
+
+def test_tile_rows_places_each_drawing_between_grey_lines():
+    from core.charts import gallery as charts
+
+    images = np.stack([np.full((2, 2), 10 * (k + 1), dtype=np.uint8) for k in range(3)])
+    mosaic = charts.tile_rows(images, columns=2)
+    # 2 rows × 2 columns of 2×2 tiles with 2 px lines between and around: 2 + 2·(2 + 2) = 10
+    assert mosaic.shape == (10, 10)
+    assert (mosaic[2:4, 2:4] == 10).all() and (mosaic[2:4, 6:8] == 20).all() and (mosaic[6:8, 2:4] == 30).all()
+    assert (mosaic[6:8, 6:8] == charts.GAP_GREY).all()  # the empty place of the last row
+    assert (mosaic[:2] == charts.GAP_GREY).all() and (mosaic[:, 4:6] == charts.GAP_GREY).all()
+    assert mosaic.sum() == 4 * (10 + 20 + 30) + (100 - 12) * charts.GAP_GREY
+
+
+def test_digit_strip_and_data_url_are_pngs_of_the_pixels():
+    import base64
+
+    from PIL import Image
+
+    from core.charts import gallery as charts
+
+    images = np.stack([np.round(drawing(k) * 255).astype(np.uint8) for k in range(31)])
+    strip = Image.open(io.BytesIO(charts.digit_strip(images, columns=30)))
+    assert strip.format == "PNG" and strip.size == (30 * 30 + 2, 2 * 30 + 2)
+    assert np.array_equal(np.asarray(strip)[32:60, 2:30], images[30])  # the 31st starts the second row
+    url = charts.data_url(images[0])
+    assert url.startswith("data:image/png;base64,")
+    decoded = Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1])))
+    assert np.array_equal(np.asarray(decoded), images[0])
+
+
+def test_hide_table_lists_one_digit_hidden_ones_too(store):
+    from core.charts import gallery as charts
+
+    canvas = np.zeros((280, 280), dtype=np.uint8)
+    canvas[50:200, 100:120] = 255
+    ids = [store.add(drawing(k), digit, canvas if k == 0 else None, now=3600.0 * k)
+           for k, digit in enumerate([5, 3, 5, 5])]
+    store.set_hidden(ids[2], True)
+    urls = {}
+    table, shown = charts.hide_table(store.pool(include_hidden=True, with_raw=True), 5, urls)
+    assert shown == [ids[0], ids[2], ids[3]] and sorted(urls) == shown
+    assert table["hidden"].tolist() == [False, True, False] and table["meant"].tolist() == [5, 5, 5]
+    assert table["drawn"][0] == charts.data_url(gallery.shrink_canvas(canvas))
+    assert table["drawn"][1] == charts.data_url(np.zeros((64, 64), np.uint8))  # sent without its canvas
+    urls[ids[0]] = ("kept", "kept")
+    table, _ = charts.hide_table(store.pool(include_hidden=True, with_raw=True), 5, urls)
+    assert table["drawn"][0] == "kept"  # encoded once, then reused
+
+
+def test_accuracy_figure_bars_in_percent():
+    from core.charts import gallery as charts
+
+    fig = charts.accuracy_figure(["A", "B"], [0.5, 0.875], [0.99, None],
+                                 {"pool": "ours", "mnist": "MNIST", "axis": "accuracy"})
+    ours, mnist = fig.data
+    assert list(ours.y) == [50.0, 87.5] and list(ours.text) == ["50.0%", "87.5%"] and ours.name == "ours"
+    assert list(mnist.y) == [99.0, None] and list(mnist.text) == ["99.0%", ""]

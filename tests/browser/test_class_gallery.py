@@ -1,9 +1,10 @@
 """The teacher's class gallery in a real browser: from the navigation, a wrong PIN refused, the
 right one opens the pool (accuracy chart, one strip of drawings per digit), a drawing hidden with
-one click, and the page in English.
+one click, the pool downloaded as .npz, and the page in English.
 
 Runs its own dashboard with DOJO_DATA_DIR in a temporary folder (serve_app passes os.environ on).
 """
+import numpy as np
 import pytest
 
 from core import gallery
@@ -85,6 +86,13 @@ def test_teacher_opens_the_gallery_with_the_pin_and_hides_a_drawing(tab, gallery
     assert metric(tab, 0) == "19"
     assert store.pool(include_hidden=True).hidden.tolist() == [True] + [False] * 19  # the first "0"
     screenshot(tab, "class_gallery_hide_ja")
+
+    tab.get_by_role("tab", name="⬇️ ダウンロード・全消去").click()
+    with tab.expect_download(timeout=30_000) as download:
+        tab.get_by_role("button", name="⬇️ 絵をダウンロード（.npz）").click()
+    with np.load(download.value.path(), allow_pickle=False) as npz:
+        assert npz["x_test"].shape == (19, 28, 28) and npz["y_test"].tolist() == [0] + [d for d in range(1, 10) for _ in "ab"]
+        assert npz["x_train"].shape == (0, 28, 28)
 
     choose_language(tab, "English")
     tab.get_by_role("heading", name="🖼️ Class gallery").wait_for(timeout=60_000)
