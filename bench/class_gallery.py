@@ -9,7 +9,9 @@ process, time.process_time):
 - the teacher's page under AppTest: the first open (models loaded, pool read by every model),
   a second session opening it (server caches warm), and the page after one new drawing.
 
-    .venv/bin/python bench/class_gallery.py [--n 2000]
+    .venv/bin/python bench/class_gallery.py [--n 2000] [--browser]
+
+With --browser, also the real dashboard's CPU (/proc) while a teacher's tab unlocks the page.
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ def cpu(action) -> tuple[float, object]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=2000)
+    parser.add_argument("--browser", action="store_true", help="also measure the real server in Chromium")
     args = parser.parse_args()
     folder = tempfile.mkdtemp(prefix="dojo_gallery_bench_")
     os.environ.update(DOJO_DATA_DIR=folder, DOJO_TEACHER_PIN="1234", DOJO_GALLERY_MAX=str(args.n + 10))
@@ -57,8 +60,9 @@ def main() -> None:
             pass
     print(f"pool: {sent} drawings in {folder}")
     extra = drawing_set(1, seed=99)[0][3]
-    seconds, _ = cpu(lambda: store.add(preprocess.canvas_to_mnist(extra), 3, extra))
-    print(f"one send into a pool of {sent}: {seconds * 1000:.1f} ms CPU")
+    prepared = preprocess.canvas_to_mnist(extra)
+    seconds, _ = cpu(lambda: store.add(prepared, 3, extra))
+    print(f"one send (add, canvas shrunk to 64×64 inside) into a pool of {sent}: {seconds * 1000:.1f} ms CPU")
 
     models = {key: inference.load_pretrained(key) for key in REGISTRY if catalog.weights_stamp(key)}
     pool = store.pool()
@@ -91,6 +95,41 @@ def main() -> None:
     store.add(preprocess.canvas_to_mnist(last), 1, last)
     print(f"teacher page after one new drawing: {teacher() * 1000:.0f} ms CPU")
     print(f"export .npz: {len(store.export_npz()) / 1024:.0f} kB")
+    if args.browser:
+        browser_cpu()
+
+
+def server_cpu(pid: int) -> float:
+    """User + system CPU seconds of a process so far (/proc/<pid>/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def browser_cpu() -> None:
+    """The real dashboard: server CPU while a teacher's tab opens the gallery and types the PIN."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, serve_app, wait_for_app
+
+    with serve_app() as (url, pid), sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for label in ("first teacher tab (models loaded, pool read)", "second teacher tab (caches warm)"):
+            page = chromium.new_page(viewport={"width": 1280, "height": 720})
+            page.goto(url)
+            wait_for_app(page)
+            page.get_by_text("CNNラボ", exact=True).first.click()
+            page.locator("a[href$='class_gallery']").first.click()
+            wait_for_app(page)
+            page.wait_for_timeout(1000)
+            before = server_cpu(pid)
+            page.get_by_label("クラスPIN").fill("1234")
+            page.get_by_role("button", name="ギャラリーを開く").click()
+            page.locator(".js-plotly-plot").first.wait_for(timeout=300_000)
+            wait_for_app(page, 300_000)
+            page.wait_for_timeout(1000)
+            print(f"browser, {label}: server {server_cpu(pid) - before:.2f} s CPU")
+            page.close()
+        chromium.close()
 
 
 if __name__ == "__main__":

@@ -105,6 +105,7 @@ def models() -> list[dict]:
 
 
 def apply_hidden(editor_key: str, ids: list[int]) -> None:
+    """The hide table's callback: store each ticked or unticked "hidden" box (row → entry id)."""
     store = gallery.Gallery()
     for row, change in st.session_state[editor_key]["edited_rows"].items():
         if "hidden" in change:
