@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import streamlit as st
 
-from core import data, i18n, streamlit_patches
+from core import data, gallery, i18n, streamlit_patches
 from core.lab import catalog as lab_models
 from models.zoo import REGISTRY
 
@@ -17,6 +18,7 @@ LANG_KEY = "lang"
 
 # A page deep-linked on a fresh server runs before app.py ever did: send it through app.py.
 streamlit_patches.route_through_app()
+gallery.teacher_pin()  # without DOJO_TEACHER_PIN: made now, on the dashboard's first visit, and printed once
 
 
 def lang() -> str:
@@ -57,6 +59,7 @@ PAGES = (
     PageSpec("pages/cnn_lab.py", "cnn_lab", "✏️", "lab"),
     PageSpec("pages/inside_network.py", "inside_network", "🧠", "lab"),
     PageSpec("pages/test_explorer.py", "test_explorer", "🗂️", "lab"),
+    PageSpec("pages/class_gallery.py", "class_gallery", "🖼️", "lab"),
     PageSpec("pages/training_studio.py", "training_studio", "🏋️", "training"),
 )
 LESSONS = tuple(page for page in PAGES if page.section == "lessons")
@@ -162,3 +165,69 @@ def model_picker(area: str, key: str):
         st.error(tr(f"{area}.damaged", name=option, detail=why))
         st.stop()
     return option, model, f"{option}:{stamp}"
+
+
+# ---------------------------------------------------------------- the class gallery
+
+MAX_CLASS_MODELS = 30  # the newest models trained in this server's studio that the gallery reads
+
+
+@st.cache_resource(show_spinner=False)
+def class_models() -> dict:
+    """Models trained in this server's studio (label → Keras model), shared by every session:
+    the teacher's gallery page reads them all. Oldest first; at most MAX_CLASS_MODELS."""
+    return {}
+
+
+def register_class_model(label: str, model) -> str:
+    """Offer a model trained in the studio to the class gallery; the label it is listed under
+    (made unique with " (2)", " (3)" … when another student's run has the same label)."""
+    models = class_models()
+    unique, n = label, 1
+    while unique in models and models[unique] is not model:
+        n += 1
+        unique = f"{label} ({n})"
+    models[unique] = model
+    while len(models) > MAX_CLASS_MODELS:
+        models.pop(next(iter(models)))
+    return unique
+
+
+def send_to_class_box(prepared28: np.ndarray | None, raw_canvas_rgba: np.ndarray | None,
+                      key: str = "class_send") -> None:
+    """Opt-in "send this drawing to the class gallery": the student says which digit they meant
+    (none chosen at first, and none again after a send), one click sends it, and a message says it
+    arrived or why not.
+
+    ``prepared28`` is the lab's 28×28 (core.lab.preprocess.canvas_to_mnist; None when nothing is
+    drawn), ``raw_canvas_rgba`` the canvas as drawn. Only the two pictures and the digit are kept.
+    """
+    with st.expander("📮 " + tr("class_gallery.send.title")):
+        st.caption(tr("class_gallery.send.privacy"))
+        digit = st.pills(tr("class_gallery.send.which"), list(range(10)), key=f"{key}_digit")
+        empty = prepared28 is None or not np.asarray(prepared28).any()
+        if empty:
+            st.info(tr("class_gallery.send.draw_first"))
+        st.button("📮 " + tr("class_gallery.send.button"), key=f"{key}_button", type="primary",
+                  disabled=empty or digit is None, on_click=_send_drawing, args=(key, prepared28, raw_canvas_rgba))
+        outcome = st.session_state.pop(f"{key}_outcome", None)
+        if outcome is not None:
+            (st.success if outcome[0] == "sent" else st.error)(tr(outcome[1], **outcome[2]))
+        elif digit is None and not empty:
+            st.caption(tr("class_gallery.send.choose_first"))
+
+
+def _send_drawing(key: str, prepared28: np.ndarray, raw_canvas_rgba: np.ndarray | None) -> None:
+    """The send button's callback: store the drawing, note the outcome, and clear the digit picked
+    (the next drawing may be another digit)."""
+    digit = int(st.session_state[f"{key}_digit"])
+    store = gallery.Gallery()
+    try:
+        store.add(prepared28, digit, raw_canvas_rgba)
+    except gallery.GalleryError as error:
+        st.session_state[f"{key}_outcome"] = ("refused", f"class_gallery.refused.{error.key}", error.values)
+        return
+    counts = store.counts(include_hidden=True)
+    st.session_state[f"{key}_outcome"] = ("sent", "class_gallery.send.sent",
+                                          {"digit": digit, "same": int(counts[digit]), "total": int(counts.sum())})
+    st.session_state[f"{key}_digit"] = None
