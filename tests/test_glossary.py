@@ -53,34 +53,51 @@ def glossary(lang: str, term: str | None = None) -> AppTest:
     return at
 
 
+TERM_LINE = re.compile(r"^- (?::orange-background\[)?\*\*(.+?)\*\*", re.M)
+
+
+def groups(at: AppTest) -> list[tuple[str, list[str]]]:
+    """(page link label, its terms in order) for each group of the list, left column then right."""
+    columns = at.columns[-2:]
+    found = []
+    for column in columns:
+        links = [node for node in column if node.type == "page_link"]
+        texts = [node for node in column if node.type == "markdown"]
+        found += [(link.proto.label, TERM_LINE.findall(text.value)) for link, text in zip(links, texts)]
+    return found
+
+
 def shown_terms(at: AppTest) -> list[str]:
-    """The terms on the page, in order (each card starts with **term**)."""
-    return [m.value[2:m.value.index("**", 2)] for m in at.markdown if m.value.startswith("**")]
+    """The terms listed under the page links, in order."""
+    return [term for _, terms in groups(at) for term in terms]
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
-def test_the_page_lists_every_term_with_a_link_to_its_page(lang):
+def test_the_page_lists_every_term_under_a_link_to_its_page(lang):
     at = open_page("pages/glossary.py", lang)
     assert not at.exception
     table = terms(lang)
     assert at.title[0].value == "📖 " + i18n.t("nav.glossary", lang)
     assert sorted(shown_terms(at)) == sorted(entry["term"] for entry in table.values())
     assert i18n.t("glossary.count", lang, shown=len(table), total=len(table)) in [c.value for c in at.caption]
+    # Groups in the course's order, each under the link to its page, terms in reading order.
+    pages_in_order = [i18n.t(f"nav.{page.key}", lang) for page in PAGES]
+    labels = [label for label, _ in groups(at)]
+    assert labels == sorted(labels, key=pages_in_order.index)
+    for label, listed in groups(at):
+        own = sorted((e for e in table.values() if i18n.t(f"nav.{e['lesson']}", lang) == label),
+                     key=lambda e: e["reading"].casefold())
+        assert listed == [e["term"] for e in own], label
     convolution = table["convolution"]
-    card = next(m.value for m in at.markdown if m.value.startswith(f"**{convolution['term']}**"))
-    assert convolution["other"] in card and convolution["definition"] in card
-    links = [link.proto for link in at.get("page_link")]
-    lesson_4 = i18n.t("nav.lesson_4", lang)
-    expected = sum(entry["lesson"] == "lesson_4" for entry in table.values())
-    assert sum(link.label == lesson_4 for link in links) == expected >= 5
+    text = next(m.value for m in at.markdown if f"**{convolution['term']}**" in m.value)
+    assert f"- **{convolution['term']}** · {convolution['other']}  \n  {convolution['definition']}" in text
 
 
-def test_japanese_order_follows_the_reading():
+def test_lesson_4_lists_its_words_in_japanese_reading_order():
     at = open_page("pages/glossary.py", "ja")
-    readings = {entry["term"]: entry["reading"] for entry in terms("ja").values()}
-    order = [readings[term] for term in shown_terms(at)]
-    assert order == sorted(order)
-    assert order[0] == "あだむ"
+    lesson_4 = dict(groups(at))[i18n.t("nav.lesson_4", "ja")]
+    assert lesson_4 == ["カーネル（フィルタ）", "ストライド", "畳み込み", "畳み込みニューラルネットワーク（CNN）",
+                        "特徴マップ", "パディング"]
 
 
 @pytest.mark.parametrize("lang, query, expected", [
@@ -108,15 +125,18 @@ def test_a_search_that_finds_nothing_says_so():
 
 def test_the_linked_term_comes_first_and_is_highlighted():
     at = glossary("en", term="pooling")
-    assert shown_terms(at)[0] == "Pooling"
+    first_texts = [m.value for m in at.markdown if "Pooling" in m.value]
+    assert first_texts[0].startswith("- :orange-background[**Pooling**] · プーリング")  # the box on top
     assert "🔗 " + i18n.t("glossary.linked", "en") in [c.value for c in at.caption]
-    assert any(".st-key-term_pooling" in html.proto.body for html in at.get("html"))
+    assert any(".st-key-linked_term" in html.proto.body for html in at.get("html"))
+    assert "Pooling" in dict(groups(at))[i18n.t("nav.lesson_5", "en")]  # and still in its group
 
 
 def test_an_unknown_linked_term_is_ignored():
     at = glossary("ja", term="no_such_term")
-    assert shown_terms(at)[0] == terms("ja")["adam"]["term"]
-    assert not any("st-key-term_" in html.proto.body for html in at.get("html"))
+    assert "🔗 " + i18n.t("glossary.linked", "ja") not in [c.value for c in at.caption]
+    assert not any("st-key-linked_term" in html.proto.body for html in at.get("html"))
+    assert not any("orange-background" in m.value for m in at.markdown)
 
 
 def _link_script():
