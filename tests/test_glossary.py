@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from core import i18n
 from core.ui import PAGES
-from tests.conftest import ROOT, open_page
+from tests.conftest import ROOT, assert_no_tensorflow, open_page
 
 # The course's words the glossary must have (the list).
 REQUIRED = (
@@ -169,3 +169,7 @@ def test_a_link_naming_a_language_opens_a_new_session_in_it():
     at.session_state["lang"] = "ja"  # the switch, once used, wins over the link
     at.run()
     assert at.subheader[0].value == i18n.t("quiz.title", "ja")
+
+
+def test_the_glossary_opens_without_tensorflow():
+    assert_no_tensorflow(["pages/glossary.py"], "en")
