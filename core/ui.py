@@ -107,6 +107,7 @@ def quiz(lesson_key: str) -> None:
 
 @st.fragment
 def _quiz_questions(lesson_key: str) -> None:
+    """One radio per question, its feedback under it, and the score once something is answered."""
     questions = tr_list(f"quiz.{lesson_key}")
     right = answered = 0
     for number, item in enumerate(questions, start=1):
