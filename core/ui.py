@@ -61,6 +61,7 @@ PAGES = (
     PageSpec("pages/test_explorer.py", "test_explorer", "🗂️", "lab"),
     PageSpec("pages/class_gallery.py", "class_gallery", "🖼️", "lab"),
     PageSpec("pages/training_studio.py", "training_studio", "🏋️", "training"),
+    PageSpec("pages/glossary.py", "glossary", "📖", "reference"),
 )
 LESSONS = tuple(page for page in PAGES if page.section == "lessons")
 
@@ -81,6 +82,58 @@ def try_this(key: str) -> None:
     """The lesson's closing "try this" prompts for the class (a list in the lesson's TOML)."""
     st.subheader(tr("common.try_this"))
     st.markdown("\n".join(f"- {prompt}" for prompt in tr_list(key)))
+
+
+def quiz(lesson_key: str) -> None:
+    """The lesson's "check your understanding" questions (locales/*/quiz.toml ``[[lesson_key]]``).
+
+    Each question is a radio with nothing chosen; a choice at once shows ✅ or ❌ and the why.
+    The questions run as a fragment, so answering reruns only the quiz, never the lesson above it.
+    """
+    st.subheader(tr("quiz.title"))
+    st.caption(tr("quiz.intro"))
+    _quiz_questions(lesson_key)
+
+
+@st.fragment
+def _quiz_questions(lesson_key: str) -> None:
+    """One radio per question, its feedback under it, and the score once something is answered."""
+    questions = tr_list(f"quiz.{lesson_key}")
+    right = answered = 0
+    for number, item in enumerate(questions, start=1):
+        choices = item["choices"]
+        picked = st.radio(f"**{number}.** {item['question']}", range(len(choices)), index=None,
+                          format_func=choices.__getitem__,
+                          key=lang_key(f"quiz_{lesson_key}_{number}", None))
+        if picked is None:
+            continue
+        answered += 1
+        if picked == item["answer"]:
+            right += 1
+            st.success(f"**{tr('quiz.right')}** {item['why']}", icon="✅")
+        else:
+            st.error(f"**{tr('quiz.wrong')}** {item['why']}", icon="❌")
+    if answered:
+        st.caption(tr("quiz.score", right=right, total=len(questions)))
+
+
+def glossary_link(term_key: str) -> str:
+    """Markdown link to one term of the glossary page, e.g. ``[畳み込み](glossary?term=convolution&lang=ja)``.
+
+    Streamlit opens markdown links in a new tab (a new session); ``lang`` lets app.py open it in the
+    reader's language (see ``language_from_link``) and ``term`` puts that term first, highlighted.
+    """
+    if f"glossary.terms.{term_key}.term" not in i18n.catalog(i18n.DEFAULT_LANGUAGE):
+        raise KeyError(f"no glossary term {term_key!r} in locales/*/glossary.toml")
+    return f"[{tr(f'glossary.terms.{term_key}.term')}](glossary?term={term_key}&lang={lang()})"
+
+
+def language_from_link() -> None:
+    """A new session opened by a link naming a language (``?lang=en``, as glossary_link writes)
+    starts in that language. Call it in app.py before the language switch is drawn."""
+    wanted = st.query_params.get("lang")
+    if wanted in i18n.LANGUAGES and LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = wanted
 
 
 @st.cache_resource(show_spinner=False)
