@@ -2,7 +2,7 @@
 import streamlit as st
 
 from core import i18n, streamlit_patches
-from core.ui import LANG_KEY, PAGES, tr
+from core.ui import LANG_KEY, PAGES, language_from_link, tr
 
 st.set_page_config(page_title="CNN Dojo", page_icon="🥋", layout="wide")
 # Streamlit work-arounds (no Keras reset after each run, gc.freeze, deep links, sessions); a clear
@@ -12,6 +12,7 @@ streamlit_patches.apply()
 # The language switch sits at the top right of every page: no sidebar, so the projector
 # gets the full width.
 st.html("<style>[data-testid='stMainBlockContainer'] { padding-top: 3.5rem; }</style>")
+language_from_link()  # a glossary link carries the reader's language into its new tab
 _, switch = st.columns([5, 1])
 switch.radio(
     "🌐 Language / 言語",

@@ -1,6 +1,6 @@
 """The class gallery at its limit: 2,000 drawings, the five shipped models, the teacher's page.
 
-Fills a pool in a temporary data folder with template drawings (tests/drawings.py, half of them
+Fills a pool in a temporary data folder with template drawings (bench/harness/drawings.py, half of them
 re-drawn MNIST test digits), prepared the lab's way, then measures in one run (CPU seconds of this
 process, time.process_time):
 - sending: one add() into a pool of N;
@@ -42,11 +42,12 @@ def main() -> None:
     folder = tempfile.mkdtemp(prefix="dojo_gallery_bench_")
     os.environ.update(DOJO_DATA_DIR=folder, DOJO_TEACHER_PIN="1234", DOJO_GALLERY_MAX=str(args.n + 10))
 
-    import tests.conftest  # noqa: F401 — MNIST from the shared copy when MNIST_PATH is unset
     from core import data, gallery
     from core.lab import catalog, inference, preprocess
     from models.zoo import REGISTRY
-    from tests.drawings import drawing_set
+    from bench.harness.drawings import drawing_set
+
+    data.use_shared_mnist_if_unset()
 
     mnist = data.load_mnist()
     canvases, labels = drawing_set(args.n // 20, seed=1, mnist=(mnist.x_test, mnist.y_test))
@@ -79,8 +80,12 @@ def main() -> None:
                               for key, m in models.items()])
     print(f"evaluate again after one new drawing (memo): {seconds * 1000:.0f} ms CPU")
 
-    from tests.conftest import open_page
-    from tests.test_page_class_gallery import type_pin
+    from bench.harness.apptest import open_page
+
+    def type_pin(at, pin: str):
+        at.text_input(key="gallery_pin_text").input(pin)
+        at.button[0].click()  # the form's submit button
+        return at.run()
 
     def teacher():
         at = open_page("pages/class_gallery.py", "en", timeout=600)
@@ -109,7 +114,8 @@ def browser_cpu() -> None:
     """The real dashboard: server CPU while a teacher's tab opens the gallery and types the PIN."""
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, serve_app, wait_for_app
+    from bench.harness.browser import CHROMIUM, CHROMIUM_ARGS, wait_for_app
+    from bench.harness.server import serve_app
 
     with serve_app() as (url, pid), sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -311,14 +311,14 @@ def report(room: Class, wall: float, cpu: float | None, sampler: Sampler | None,
 
 # ---- recording the strokes -------------------------------------------------------------------
 def record_strokes(path: Path) -> None:
-    """Draw the template digits (tests/drawings.py) in headless Chromium, stroke by stroke, and keep
+    """Draw the template digits (bench/harness/drawings.py) in headless Chromium, stroke by stroke, and keep
     the canvas value the browser sent after each stroke (one JSON file for the bench to replay)."""
     from playwright.sync_api import sync_playwright
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, wait_for_app
-    from tests.browser.lab import canvas_box, clear, digit_strokes, open_lab, stroke, wait_for_stroke
-    from tests.drawings import TEMPLATES
+    from bench.harness.browser import CHROMIUM, CHROMIUM_ARGS, wait_for_app
+    from bench.harness.drawings import TEMPLATES
+    from bench.harness.lab import canvas_box, clear, digit_strokes, open_lab, stroke, wait_for_stroke
 
     sent: list[str] = []
 
@@ -346,7 +346,7 @@ def record_strokes(path: Path) -> None:
                 print(f"digit {digit} variant {variant}: {len(values)} strokes")
                 clear(page)
         browser.close()
-    path.write_text(json.dumps({"recorded": "headless Chromium, tests/drawings.py templates, pen 20",
+    path.write_text(json.dumps({"recorded": "headless Chromium, bench/harness/drawings.py templates, pen 20",
                                 "digits": digits}, separators=(",", ":")))
     print(f"wrote {path} ({path.stat().st_size / 1024:.0f} kB)")
 

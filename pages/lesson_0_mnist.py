@@ -6,7 +6,7 @@ import streamlit as st
 from core.charts import mnist_digits as charts
 from core.charts.style import NO_BAR
 from core.data import one_hot
-from core.ui import lesson_links, mnist_or_stop, shared_chart, tr, tr_list, try_this
+from core.ui import lesson_links, mnist_or_stop, quiz, shared_chart, tr, tr_list, try_this
 from lessons import mnist_view
 
 digit_chart = shared_chart(charts.digit_figure)
@@ -102,4 +102,5 @@ st.plotly_chart(means_chart(means, train_counts), key="l0_means", config=NO_BAR)
 with st.expander(tr("lesson_0.corrections_title")):
     st.markdown("\n".join(f"- {item}" for item in tr_list("lesson_0.corrections")))
 try_this("lesson_0.try_this")
+quiz("lesson_0")
 lesson_links("pages/lesson_0_mnist.py")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from core.charts import regression as charts
 from core.charts.style import NO_BAR
-from core.ui import lesson_links, shared_chart, tr, tr_list, try_this
+from core.ui import lesson_links, quiz, shared_chart, tr, tr_list, try_this
 from lessons import regression
 
 A_VALUES = np.linspace(-1.0, 3.0, 81)  # the a and b slider ranges: the axes of the loss landscape
@@ -119,4 +119,5 @@ solve_by_trying()
 with st.expander(tr("lesson_1.corrections_title")):
     st.markdown("\n".join(f"- {item}" for item in tr_list("lesson_1.corrections")))
 try_this("lesson_1.try_this")
+quiz("lesson_1")
 lesson_links("pages/lesson_1_regression.py")

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.charts import perceptron as charts
 from core.charts.style import NO_BAR
-from core.ui import lesson_links, shared_chart, tr, tr_list, try_this
+from core.ui import lesson_links, quiz, shared_chart, tr, tr_list, try_this
 from lessons import perceptron
 
 DOC_EXAMPLE = {"l2_x1": 1.0, "l2_x2": 2.0, "l2_x3": 3.0, "l2_w1": 1.0, "l2_w2": 1.0, "l2_w3": 1.0, "l2_theta": 5.0}
@@ -120,4 +120,5 @@ logic_gates()
 with st.expander(tr("lesson_2.corrections_title")):
     st.markdown("\n".join(f"- {item}" for item in tr_list("lesson_2.corrections")))
 try_this("lesson_2.try_this")
+quiz("lesson_2")
 lesson_links("pages/lesson_2_perceptron.py")

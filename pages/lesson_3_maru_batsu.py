@@ -7,7 +7,7 @@ import streamlit as st
 
 from core.charts import maru_batsu as charts
 from core.charts.style import NO_BAR
-from core.ui import lesson_links, shared_chart, tr, tr_list, try_this
+from core.ui import lesson_links, quiz, shared_chart, tr, tr_list, try_this
 from lessons import maru_batsu as mb
 
 GRID = "l3_grid"          # (9,) pixels of the clickable image
@@ -185,4 +185,5 @@ weights_and_training(names, short)
 with st.expander(tr("lesson_3.corrections_title")):
     st.markdown("\n".join(f"- {item}" for item in tr_list("lesson_3.corrections")))
 try_this("lesson_3.try_this")
+quiz("lesson_3")
 lesson_links("pages/lesson_3_maru_batsu.py")

@@ -8,14 +8,12 @@ from pathlib import Path
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime import Runtime
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from core.charts import training as charts
 from core.training import jobs
 from core.training import studio
 from core.training import timebox
-from core.lab.inference import keep_keras_between_reruns
+from core.streamlit_patches import current_session_id, session_alive
 from core.training.engine import ConfigError, TrainConfig
 from core.ui import lang, mnist_or_stop, tr, tr_list
 from models.zoo import REGISTRY, pretrained_meta
@@ -23,15 +21,7 @@ from models.zoo import REGISTRY, pretrained_meta
 T = "training_studio."
 
 
-def session_alive(session_id: str):
-    """Is this browser tab still connected? (None when there is no server runtime, e.g. AppTest.)"""
-    return Runtime.instance().is_active_session(session_id) if Runtime.exists() else None
-
-
-# Streamlit clears Keras' session after every run (each fragment poll, once a second): that costs
-# CPU and resets Keras' global state under a training thread. app.py turns it off; so does this page.
-keep_keras_between_reruns()
-SID = get_script_run_ctx().session_id
+SID = current_session_id()
 manager = jobs.shared(liveness=session_alive)
 S = st.session_state.setdefault("studio_settings", studio.settings_from_config(TrainConfig.document("colab_cnn")))
 S.setdefault("budget", 0)

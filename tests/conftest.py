@@ -8,24 +8,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.harness.apptest import open_page  # noqa: E402,F401 — the page tests' opener
 from core.data import use_shared_mnist_if_unset  # noqa: E402
 
 use_shared_mnist_if_unset()
-
-
-def open_page(path: str, lang: str = "ja", timeout: float = 30):
-    """Run a page the way the dashboard does (through app.py's navigation) under AppTest.
-
-    Running a page file on its own breaks st.page_link, which resolves pages against app.py.
-    """
-    from streamlit.testing.v1 import AppTest
-
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
-    at.session_state["lang"] = lang
-    at.run()
-    if path != "pages/home.py":
-        at.switch_page(path).run()
-    return at
 
 
 def assert_no_tensorflow(paths: list[str], lang: str, timeout: float = 240) -> None:

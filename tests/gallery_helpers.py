@@ -3,7 +3,7 @@ import numpy as np
 
 from core import gallery
 from core.lab import preprocess
-from tests.drawings import template_drawing
+from bench.harness.drawings import template_drawing
 
 
 def fill(store: gallery.Gallery, per_digit: int, seed: int = 0) -> list[int]:

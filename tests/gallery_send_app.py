@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.lab import preprocess
 from core.ui import send_to_class_box
-from tests.drawings import template_drawing
+from bench.harness.drawings import template_drawing
 
 canvas = template_drawing(4, np.random.default_rng(123)) if st.session_state.get("drawn") else None
 send_to_class_box(None if canvas is None else preprocess.canvas_to_mnist(canvas), canvas)
