@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from core.charts import descent as charts
@@ -24,13 +25,61 @@ A_VALUES, B_VALUES = np.linspace(-1.0, 3.0, 81), np.linspace(-4.0, 8.0, 81)
 
 @st.cache_resource(show_spinner=False)
 def cached() -> SimpleNamespace:
-    """This page's figure builders and descents, cached server-wide by their arguments. Made once per
-    process: wrapping a function reads its source (~2 ms each), too slow for every rerun."""
-    numbers = st.cache_data(show_spinner=False, max_entries=512)
-    return SimpleNamespace(curve=shared_chart(charts.curve_descent_figure),
-                           surface=shared_chart(charts.surface_descent_figure),
-                           losses=shared_chart(charts.loss_curves_figure), line=shared_chart(charts.line_fit_figure),
-                           descend_line=numbers(gd.descend_line), mse_surface=numbers(gd.mse_surface))
+    """This page's descents and figures, cached server-wide by the widget values they come from (cheap
+    to hash, unlike the arrays). Made once per process: wrapping a function reads its source (~2 ms each)."""
+    shared = st.cache_resource(show_spinner=False, max_entries=512)  # results are only read, never modified
+    return SimpleNamespace(curve_path=shared(curve_path), curve_figure=shared(curve_figure),
+                           descent=shared(descent), surface=shared(surface_figure), losses=shared(losses_figure),
+                           line=shared(line_figure))
+
+
+def curve_path(curve: str, x0: float, lr: float, steps: int) -> gd.Path:
+    return gd.descend_curve(curve, x0, lr, steps)
+
+
+def curve_figure(curve: str, x0: float, lr: float, steps: int, labels: dict) -> go.Figure:
+    """① the curve around the path (the view widened to follow a path that jumps out, up to 3 widths each side)."""
+    path = cached().curve_path(curve, x0, lr, steps)
+    f, _ = gd.CURVES[curve]
+    low, high = gd.CURVE_RANGES[curve]
+    span = high - low
+    view = (max(min(low, path.points.min()), low - 3 * span), min(max(high, path.points.max()), high + 3 * span))
+    grid_x = np.linspace(*view, 400)
+    return charts.curve_descent_figure(grid_x, f(grid_x), path.points[:, 0], path.losses, labels)
+
+
+def line_points(points: tuple[int, float, int]) -> tuple[np.ndarray, np.ndarray, tuple[float, float]]:
+    """The points of ``points`` = (count, noise, seed) and their least-squares line (a*, b*)."""
+    x, y = regression.make_points(points[0], points[1], seed=points[2])
+    return x, y, regression.least_squares(x, y)
+
+
+def descent(points: tuple, start: tuple, lr: float, steps: int, name: str) -> gd.Path:
+    x, y, _ = line_points(points)
+    return gd.descend_line(x, y, start, lr, steps, name)
+
+
+def _paths(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple) -> dict[str, gd.Path]:
+    return {name: cached().descent(points, start, lr, steps, name) for name in chosen}
+
+
+def surface_figure(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple, labels: dict) -> go.Figure:
+    x, y, best = line_points(points)
+    paths = {name: path.points for name, path in _paths(points, start, lr, steps, chosen).items()}
+    return charts.surface_descent_figure(A_VALUES, B_VALUES, gd.mse_surface(x, y, A_VALUES, B_VALUES), paths, best,
+                                         labels)
+
+
+def losses_figure(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple, labels: dict) -> go.Figure:
+    x, y, best = line_points(points)
+    losses = {name: path.losses for name, path in _paths(points, start, lr, steps, chosen).items()}
+    return charts.loss_curves_figure(losses, gd.mse(np.array(best), x, y), labels)
+
+
+def line_figure(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple, labels: dict) -> go.Figure:
+    x, y, best = line_points(points)
+    ends = {name: tuple(path.end) for name, path in _paths(points, start, lr, steps, chosen).items()}
+    return charts.line_fit_figure(x, y, ends, best, labels)
 
 
 def names(prefix: str, options) -> callable:
@@ -74,14 +123,12 @@ def curve_section() -> None:
         x0 = st.slider(tr(T + "start_x"), low, high, STARTS[curve], 0.1, key=f"l7_x0_{curve}")
         lr1 = rate_slider(tr(T + "rate"), "l7_rate1", 0.1)
         steps1 = st.slider(tr(T + "steps"), 1, 60, 15, key="l7_steps1")
-    path1 = gd.descend_curve(curve, x0, lr1, steps1)
+    figures = cached()
+    path1 = figures.curve_path(curve, x0, lr1, steps1)
     f, df = gd.CURVES[curve]
-    span = high - low  # widen the view to follow a path that jumps out (up to 3 widths each side)
-    view = (max(min(low, path1.points.min()), low - 3 * span), min(max(high, path1.points.max()), high + 3 * span))
-    grid_x = np.linspace(*view, 400)
     with picture:
-        st.plotly_chart(cached().curve(
-            grid_x, f(grid_x), path1.points[:, 0], path1.losses,
+        st.plotly_chart(figures.curve_figure(
+            curve, x0, lr1, steps1,
             {"curve": tr(T + "legend_curve"), "path": tr(T + "legend_path"), "start": tr(T + "legend_start"),
              "end": tr(T + "legend_end")}), key="l7_curve_fig", config=NO_BAR)
     slope0 = float(df(x0))
@@ -105,8 +152,8 @@ def surface_section() -> None:
         n = d1.slider(tr(T + "count"), 3, 40, 12, key="l7_n")
         noise = d2.slider(tr(T + "noise"), 0.0, 3.0, 1.0, 0.1, key="l7_noise")
         seed = d3.number_input(tr(T + "seed"), 0, 9999, 0, key="l7_seed")
-    x, y = regression.make_points(n, noise, seed=int(seed))
-    best = regression.least_squares(x, y)
+    points = (n, noise, int(seed))
+    x, y, best = line_points(points)
     best_loss = gd.mse(np.array(best), x, y)
     knobs, surface = st.columns([1, 2], gap="medium")
     with knobs:
@@ -116,14 +163,14 @@ def surface_section() -> None:
         steps2 = st.slider(tr(T + "steps"), 1, 1000, 200, key="l7_steps2")
         chosen = st.pills(tr(T + "optimizers"), list(gd.OPTIMIZERS), selection_mode="multi",
                           format_func=names(T + "opt_", gd.OPTIMIZERS), key=lang_key("l7_opts", list(gd.OPTIMIZERS)))
-    paths = {name: cached().descend_line(x, y, (a0, b0), lr2, steps2, name) for name in chosen}
+    figures, chosen, start = cached(), tuple(chosen), (a0, b0)
+    paths = _paths(points, start, lr2, steps2, chosen)
     labels = {name: tr(T + f"opt_{name}") for name in gd.OPTIMIZERS}
     labels.update(start=tr(T + "legend_start"), best=tr(T + "legend_best"), colorbar="log₁₀ Q",
                   x=tr(T + "step_axis"), y="Q = Q_t / n", points=tr(T + "legend_points"))
     with surface:
-        st.plotly_chart(cached().surface(A_VALUES, B_VALUES, cached().mse_surface(x, y, A_VALUES, B_VALUES),
-                                         {k: p.points for k, p in paths.items()}, best, labels),
-                        key="l7_surface_fig", config=NO_BAR)
+        st.plotly_chart(figures.surface(points, start, lr2, steps2, chosen, labels), key="l7_surface_fig",
+                        config=NO_BAR)
     if not chosen:
         st.warning(tr(T + "none_chosen"))
     for column, (name, path) in zip(st.columns(max(1, len(paths))), paths.items()):
@@ -143,11 +190,11 @@ def surface_section() -> None:
     st.header(tr(T + "fit_header"))
     curves_col, line_col = st.columns(2, gap="medium")
     with curves_col:
-        st.plotly_chart(cached().losses({k: p.losses for k, p in paths.items()}, best_loss, labels),
-                        key="l7_losses_fig", config=NO_BAR)
+        st.plotly_chart(figures.losses(points, start, lr2, steps2, chosen, labels), key="l7_losses_fig",
+                        config=NO_BAR)
     with line_col:
-        st.plotly_chart(cached().line(x, y, {k: tuple(p.end) for k, p in paths.items()}, best, labels),
-                        key="l7_line_fig", config=NO_BAR)
+        st.plotly_chart(figures.line(points, start, lr2, steps2, chosen, labels), key="l7_line_fig",
+                        config=NO_BAR)
     rows = [{tr(T + "col_method"): labels[k], "a": p.end[0], "b": p.end[1], "Q": p.losses[-1],
              tr(T + "col_distance"): float(np.hypot(*(p.end - np.array(best)))),
              tr(T + "col_state"): tr(T + "state_diverged", step=p.diverged_at) if p.diverged_at else ""}
