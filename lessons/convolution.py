@@ -8,6 +8,9 @@ Pure numpy; images are 2-D (H, W), stacks of maps are (H, W, C) as in Keras (cha
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from lessons import pooling
 
 
 def output_size(n: int, k: int, stride: int = 1, padding: int = 0) -> int:
@@ -28,18 +31,21 @@ def window(image: np.ndarray, k: int, row: int, col: int, stride: int = 1, paddi
     return x[top:top + k, left:left + k]
 
 
+def patches(image: np.ndarray, k: int, stride: int = 1, padding: int = 0) -> np.ndarray:
+    """(H', W', k, k): the patch of the padded image under every output cell (``window`` of each)."""
+    return sliding_window_view(pad(image, padding), (k, k))[::stride, ::stride]
+
+
 def conv2d(image: np.ndarray, kernel: np.ndarray, stride: int = 1, padding: int = 0) -> np.ndarray:
     """(H, W) image, (k, k) kernel → (H', W') feature map, H' = ⌊(H + 2p − k)/s⌋ + 1."""
     kernel = np.asarray(kernel, dtype=float)
     k = kernel.shape[0]
     height = output_size(image.shape[0], k, stride, padding)
     width = output_size(image.shape[1], k, stride, padding)
-    out = np.zeros((height, width))
-    for i in range(height):
-        for j in range(width):
-            patch = window(image, k, i, j, stride, padding)
-            out[i, j] = np.sum(patch * kernel)  # multiply cell by cell, then add up
-    return out
+    if not height or not width:
+        return np.zeros((height, width))
+    # every patch multiplied cell by cell with the kernel, then added up (all windows at once)
+    return np.einsum("ijuv,uv->ij", patches(image, k, stride, padding), kernel)
 
 
 def conv2d_channels(maps: np.ndarray, kernels: np.ndarray, bias: np.ndarray | None = None,
@@ -49,12 +55,15 @@ def conv2d_channels(maps: np.ndarray, kernels: np.ndarray, bias: np.ndarray | No
     Output map o = Σ_c conv2d(maps[:, :, c], kernels[:, :, c, o]) + bias[o]:
     one kernel per (input map, output map) pair, the C_in results summed (Keras' kernel layout).
     """
-    c_in, c_out = kernels.shape[2], kernels.shape[3]
-    outs = []
-    for o in range(c_out):
-        total = sum(conv2d(maps[:, :, c], kernels[:, :, c, o], stride, padding) for c in range(c_in))
-        outs.append(total + (0.0 if bias is None else bias[o]))
-    return np.stack(outs, axis=-1)
+    return channel_partials(maps, kernels, stride, padding).sum(axis=2) + (0.0 if bias is None else bias)
+
+
+def channel_partials(maps: np.ndarray, kernels: np.ndarray, stride: int = 1, padding: int = 0) -> np.ndarray:
+    """(H', W', C_in, C_out): conv2d(maps[:, :, c], kernels[:, :, c, o]) for every pair (c, o), before summing."""
+    k = kernels.shape[0]
+    padded = np.pad(np.asarray(maps, dtype=float), ((padding, padding), (padding, padding), (0, 0)))
+    windows = sliding_window_view(padded, (k, k), axis=(0, 1))[::stride, ::stride]  # (H', W', C_in, k, k)
+    return np.einsum("ijcuv,uvco->ijco", windows, np.asarray(kernels, dtype=float))
 
 
 def relu(x: np.ndarray) -> np.ndarray:
@@ -153,3 +162,12 @@ def half_ink_window(image: np.ndarray, k: int, stride: int = 1, padding: int = 0
     ink = conv2d(np.abs(image), np.ones((k, k)), stride, padding)
     row, col = np.unravel_index(int(np.argmin(np.abs(ink - ink.max() / 2))), ink.shape)
     return int(row), int(col)
+
+
+def lenet_maps(image28: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """LeNet-5 of 000 with the example weights on a (28, 28) image in [0, 1]: (12, 12, 6) after
+    conv1 + average pooling, (4, 4, 16) after conv2 + average pooling."""
+    maps1 = relu(conv2d_channels(image28[:, :, None], lenet_conv1_kernels()))  # 24×24×6
+    pooled1 = pooling.pool_channels(maps1, 2, mode="average")  # 12×12×6
+    maps2 = relu(conv2d_channels(pooled1, lenet_conv2_kernels()))  # 8×8×16
+    return pooled1, pooling.pool_channels(maps2, 2, mode="average")  # 4×4×16

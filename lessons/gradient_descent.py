@@ -6,6 +6,7 @@ Pure numpy; a parameter vector θ has shape (d,): d = 1 for a curve, d = 2 for (
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Callable
 
@@ -80,23 +81,29 @@ class Path:
 
 def is_exploding(loss: float, start_loss: float, theta: np.ndarray) -> bool:
     """Divergence: loss or θ no longer finite, or the loss a million times the starting loss."""
-    return (not np.isfinite(loss) or not np.all(np.isfinite(theta))
-            or loss > 1e6 * (start_loss + 1.0))
+    return not math.isfinite(loss) or not np.isfinite(theta).all() or loss > 1e6 * (start_loss + 1.0)
 
 
 def descend(loss: Callable, gradient: Callable, start, lr: float, steps: int,
             optimizer: str = "sgd") -> Path:
     """Run ``steps`` updates from ``start`` (d,); stop early, flagged, when the loss explodes."""
+    return _descend(lambda theta: (loss(theta), gradient(theta)), start, lr, steps, optimizer)
+
+
+def _descend(evaluate: Callable, start, lr: float, steps: int, optimizer: str) -> Path:
+    """``descend`` with θ → (loss, gradient) from one function (one evaluation per point visited)."""
     theta = np.array(start, dtype=float).reshape(-1)
-    points, losses = [theta.copy()], [loss(theta)]
+    value, g = evaluate(theta)
+    points, losses = [theta], [value]
     state: dict = {}
+    update = OPTIMIZERS[optimizer]
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(1, steps + 1):
-            theta = OPTIMIZERS[optimizer](theta, gradient(theta), state, lr)
-            value = loss(theta)
+            theta = update(theta, g, state, lr)  # a new array each step (the optimizers never modify θ)
+            value, g = evaluate(theta)
             if is_exploding(value, losses[0], theta):
                 return Path(np.array(points), np.array(losses), diverged_at=t)
-            points.append(theta.copy())
+            points.append(theta)
             losses.append(value)
     return Path(np.array(points), np.array(losses), diverged_at=None)
 
@@ -109,7 +116,29 @@ def descend_curve(name: str, x0: float, lr: float, steps: int, optimizer: str = 
 
 def descend_line(x: np.ndarray, y: np.ndarray, start, lr: float, steps: int, optimizer: str = "sgd") -> Path:
     """Fit a·x + b to points x (n,), y (n,) by descent on the mean squared error; points (t + 1, 2)."""
-    return descend(lambda th: mse(th, x, y), lambda th: mse_gradient(th, x, y), start, lr, steps, optimizer)
+    return _descend(_line_loss_and_gradient(np.asarray(x, dtype=float), np.asarray(y, dtype=float)),
+                    start, lr, steps, optimizer)
+
+
+def _line_loss_and_gradient(x: np.ndarray, y: np.ndarray) -> Callable:
+    """θ = (a, b) → (mse, mse_gradient) in a few float operations instead of a pass over the points
+    (a slider move runs up to 3 × 1000 steps).
+
+    With (a*, b*) the least-squares line and Δa = a − a*, Δb = b − b*, the cross terms vanish and
+    Q(a, b) = Q(a*, b*) + (Δa·x̄ + Δb)² + Δa²·var(x): a sum of parts ≥ 0, exact even when Q is tiny.
+    """
+    x_var = float(np.mean((x - x.mean()) ** 2))
+    if x_var == 0.0:  # all points above one x: no least-squares line, so the plain formulas
+        return lambda theta: (mse(theta, x, y), mse_gradient(theta, x, y))
+    a_star, b_star = regression.least_squares(x, y)
+    q_star, x_mean = mse(np.array([a_star, b_star]), x, y), float(x.mean())
+
+    def loss_and_gradient(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        da, db = float(theta[0]) - a_star, float(theta[1]) - b_star
+        u = da * x_mean + db
+        return q_star + u * u + da * da * x_var, np.array([2.0 * (u * x_mean + da * x_var), 2.0 * u])
+
+    return loss_and_gradient
 
 
 R10 = (1.0, 1.25, 1.6, 2.0, 2.5, 3.15, 4.0, 5.0, 6.3, 8.0)  # preferred numbers: ten steps of ≈ ×1.26 per decade

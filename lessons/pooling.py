@@ -7,6 +7,7 @@ Pure numpy; maps are (H, W), stacks of maps (H, W, C) as in Keras.
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 # The 4×4 example of document 004 (3-4); 2×2 max pooling gives [[5, 9], [2, 9]].
 DOC_EXAMPLE = np.array([
@@ -31,13 +32,12 @@ def pool_window(x: np.ndarray, size: int, stride: int, row: int, col: int) -> np
 def pool2d(x: np.ndarray, size: int = 2, stride: int | None = None, mode: str = "max") -> np.ndarray:
     """(H, W) → (H', W'), H' = ⌊(H − size)/stride⌋ + 1; mode "max" or "average"."""
     stride = size if stride is None else stride
-    reduce = np.max if mode == "max" else np.mean
+    x = np.asarray(x, dtype=float)
     height, width = output_size(x.shape[0], size, stride), output_size(x.shape[1], size, stride)
-    out = np.zeros((height, width))
-    for i in range(height):
-        for j in range(width):
-            out[i, j] = reduce(pool_window(x, size, stride, i, j))
-    return out
+    if not height or not width:
+        return np.zeros((height, width))
+    windows = sliding_window_view(x, (size, size))[::stride, ::stride]  # (H', W', size, size): every window
+    return windows.max(axis=(2, 3)) if mode == "max" else windows.mean(axis=(2, 3))
 
 
 def pool_channels(maps: np.ndarray, size: int = 2, stride: int | None = None, mode: str = "max") -> np.ndarray:

@@ -21,11 +21,6 @@ def softmax(z: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     return e / e.sum(axis=-1, keepdims=True)
 
 
-def exp_terms(z: np.ndarray, temperature: float = 1.0) -> np.ndarray:
-    """(n,) → (n,): the numerators exp(z_k / T) as written in the formula (no shift)."""
-    return np.exp(np.asarray(z, dtype=float) / temperature)
-
-
 def sigmoid(x: np.ndarray | float) -> np.ndarray:
     """σ(x) = 1 / (1 + exp(−x)), elementwise."""
     return 1.0 / (1.0 + np.exp(-np.asarray(x, dtype=float)))

@@ -1,17 +1,32 @@
 """Lesson 4: convolution — a kernel slides over the image; patch × kernel, summed, is one output pixel.
-Stride, padding and the size formula; how LeNet-5's 6 maps become 16 (000)."""
+Stride, padding and the size formula; how LeNet-5's 6 maps become 16 (000).
+
+The window and the 6 → 16 sections are fragments: their sliders rerun only their own section.
+Figures are built once per distinct input for the whole class (core.ui.shared_chart)."""
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.charts import lessons_b as charts
 from core import data
-from core.ui import lang_key, lesson_links, tr, try_this
+from core.charts import convolution as charts
+from core.charts.panels import fmt
+from core.charts.style import NO_BAR
+from core.ui import lang_key, lesson_links, shared_chart, tr, try_this
 from lessons import convolution as conv
-from lessons import pooling
 
 T = "lesson_4."
-NO_BAR = {"displayModeBar": False}
+
+
+@st.cache_resource(show_spinner=False)
+def cached() -> SimpleNamespace:
+    """This page's figure builders and LeNet maps, cached server-wide by their arguments. Made once
+    per process: wrapping a function reads its source (~2 ms each), too slow for every rerun."""
+    return SimpleNamespace(input=shared_chart(charts.conv_input_figure), output=shared_chart(charts.feature_map_figure),
+                           arithmetic=shared_chart(charts.arithmetic_figure),
+                           channels=shared_chart(charts.channels_figure), grid=shared_chart(charts.maps_grid_figure),
+                           lenet_maps=st.cache_data(show_spinner=False, max_entries=64)(conv.lenet_maps))
 
 
 def names(prefix: str, options) -> callable:
@@ -38,15 +53,6 @@ def table_to_array(frame: pd.DataFrame, fallback: float = 0.0) -> np.ndarray:
         st.warning(tr(T + "too_large", limit=int(LIMIT)))
         values = np.clip(values, -LIMIT, LIMIT)
     return values
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def lenet_maps(image28: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """LeNet-5 of 000 with the example weights: (12, 12, 6) after conv1 + pool, (4, 4, 16) after conv2 + pool."""
-    maps1 = conv.relu(conv.conv2d_channels(image28[:, :, None], conv.lenet_conv1_kernels()))  # 24×24×6
-    pooled1 = pooling.pool_channels(maps1, 2, mode="average")  # 12×12×6
-    maps2 = conv.relu(conv.conv2d_channels(pooled1, conv.lenet_conv2_kernels()))  # 8×8×16
-    return pooled1, pooling.pool_channels(maps2, 2, mode="average")  # 4×4×16
 
 
 def choose_image(grid_area) -> tuple[np.ndarray, str]:
@@ -80,10 +86,86 @@ def choose_image(grid_area) -> tuple[np.ndarray, str]:
     return (np.round(image * 255.0) if raw else image), caption
 
 
+@st.fragment
+def window_section(image: np.ndarray, kernel: np.ndarray, stride: int, padding: int, relu_on: bool) -> None:
+    """The window: patch × kernel = one output pixel (its sliders rerun only this section)."""
+    st.header(tr(T + "window_header"))
+    st.markdown(tr(T + "window_text"))
+    k, n = kernel.shape[0], image.shape[0]
+    out_n = conv.output_size(n, k, stride, padding)
+    start_row, start_col = conv.half_ink_window(image, k, stride, padding)
+    pick_row, pick_col = st.columns(2)
+    with pick_row:
+        row = slider_in_range(tr(T + "row"), out_n - 1, "l4_row", start_row)
+    with pick_col:
+        col = slider_in_range(tr(T + "col"), out_n - 1, "l4_col", start_col)
+
+    feature = conv.conv2d(image, kernel, stride, padding)
+    shown = conv.relu(feature) if relu_on else feature
+    patch = conv.window(image, k, row, col, stride, padding)
+    value = float(np.sum(patch * kernel))
+    figures = cached()
+    left, right = st.columns(2, gap="medium")
+    with left:
+        st.plotly_chart(figures.input(conv.pad(image, padding), padding, k, row * stride, col * stride,
+                                      tr(T + "input_title", n=n, p=padding)), key="l4_input_fig", config=NO_BAR)
+    with right:
+        st.plotly_chart(figures.output(shown, row, col, tr(T + "output_title", size=out_n)),
+                        key="l4_output_fig", config=NO_BAR)
+    st.plotly_chart(figures.arithmetic(patch, kernel, (tr(T + "patch"), tr(T + "kernel"), tr(T + "products"))),
+                    key="l4_arith_fig", config=NO_BAR)
+    rows_tex = []
+    for u in range(k):
+        factors = [fmt(w) if w >= 0 else f"({fmt(w)})" for w in kernel[u]]  # (-1) in brackets
+        terms = " + ".join(rf"{fmt(patch[u, v])} \cdot {factors[v]}" for v in range(k))
+        rows_tex.append(("&= " if u == 0 else "&\\quad + ") + terms)
+    exact = all(float(fmt(v)) == v for v in np.concatenate([patch.ravel(), kernel.ravel()]))
+    ending = r"\\ &" + ("=" if exact else r"\approx") + f" {value:.3f}"
+    if relu_on:
+        ending += rf" \;\xrightarrow{{\mathrm{{ReLU}}}}\; \max(0, {value:.3f}) = {max(value, 0.0):.3f}"
+    st.latex(rf"\begin{{aligned}} \mathrm{{out}}[{row}, {col}] &= \sum_{{u=0}}^{{{k - 1}}} \sum_{{v=0}}^{{{k - 1}}}"
+             rf" x[{row * stride} + u,\ {col * stride} + v] \cdot K[u, v] \\ " + r" \\ ".join(rows_tex) + ending
+             + r" \end{aligned}")
+    st.caption(tr(T + "no_flip"))
+
+
+@st.fragment
+def channels_section(image: np.ndarray) -> None:
+    """6 maps → 16 maps (LeNet-5, 000): its slider reruns only this section."""
+    st.header(tr(T + "channels_header"))
+    st.markdown(tr(T + "channels_text"))
+    if image.shape == (28, 28):
+        image28 = image / 255.0 if image.max() > 1.0 else image
+    else:
+        image28 = conv.enlarge_to_28(image)
+        st.caption(tr(T + "enlarged"))
+    figures = cached()
+    pooled1, pooled2 = figures.lenet_maps(image28)
+    st.latex(r"28{\times}28{\times}1 \xrightarrow{5\times5,\ 6} 24{\times}24{\times}6 \xrightarrow{\text{pool}}"
+             r" 12{\times}12{\times}6 \xrightarrow{5\times5\times6,\ 16} 8{\times}8{\times}16"
+             r" \xrightarrow{\text{pool}} 4{\times}4{\times}16 \to 256")
+    pick, formula = st.columns([1, 2], gap="medium")
+    with pick:
+        j = st.slider(tr(T + "which_map"), 1, 16, 1, key="l4_map") - 1
+    with formula:
+        st.latex(rf"\begin{{gathered}} O_{{{j + 1}}} = \sum_{{c=1}}^{{6}} X_c * K_{{{j + 1},c}} + b_{{{j + 1}}} \\"
+                 rf" \text{{{tr(T + 'params_word')}}}: 5 \times 5 \times 6 \times 16 + 16 = 2416 \end{{gathered}}")
+    kernels = conv.lenet_conv2_kernels()[:, :, :, j:j + 1]  # 5×5×6: the six slices of kernel j
+    partials = conv.channel_partials(pooled1, kernels)[:, :, :, 0]  # 8×8×6, one per input map
+    st.plotly_chart(figures.channels(pooled1, kernels[:, :, :, 0], partials,
+                                     (tr(T + "row_inputs"), tr(T + "row_kernels"), tr(T + "row_partials")),
+                                     tr(T + "sum_title", j=j + 1)),
+                    key="l4_channels_fig", config=NO_BAR)
+    st.markdown(tr(T + "sixteen_text", h=pooled2.shape[0], total=pooled2.size))
+    st.plotly_chart(figures.grid(pooled2, j), key="l4_sixteen_fig", config=NO_BAR)
+    st.info(tr(T + "correction_pool"))
+    st.caption(tr(T + "example_weights"))
+
+
 st.title(tr("nav.lesson_4"))
 st.markdown(tr(T + "intro"))
 
-# ---- input, kernel, stride / padding
+# ---- input, kernel, stride / padding: a change reruns the whole page
 col_input, col_kernel, col_size = st.columns([1, 1.2, 1.1], gap="medium")
 grid_area = st.container()  # the integer grid's editor, full width under the three columns
 with col_input:
@@ -115,51 +197,11 @@ if out_n > 0 and (n + 2 * padding - k) % stride:
                   exact=f"{(n + 2 * padding - k) / stride:.2f}"))
 if padding == (k - 1) // 2 and stride == 1:
     st.caption(tr(T + "same_note"))
-
 if out_n == 0:
     st.error(tr(T + "too_small", n=n, k=k, padding=padding))
     st.stop()
 
-feature = conv.conv2d(image, kernel, stride, padding)
-shown = conv.relu(feature) if relu_on else feature
-
-# ---- the window: patch × kernel = one output pixel
-st.header(tr(T + "window_header"))
-st.markdown(tr(T + "window_text"))
-start_row, start_col = conv.half_ink_window(image, k, stride, padding)
-pick_row, pick_col = st.columns(2)
-with pick_row:
-    row = slider_in_range(tr(T + "row"), out_n - 1, "l4_row", start_row)
-with pick_col:
-    col = slider_in_range(tr(T + "col"), out_n - 1, "l4_col", start_col)
-
-padded = conv.pad(image, padding)
-patch = conv.window(image, k, row, col, stride, padding)
-value = float(np.sum(patch * kernel))
-left, right = st.columns(2, gap="medium")
-with left:
-    st.plotly_chart(charts.conv_input_figure(padded, padding, k, row * stride, col * stride,
-                                             tr(T + "input_title", n=n, p=padding)),
-                    key="l4_input_fig", config=NO_BAR)
-with right:
-    st.plotly_chart(charts.feature_map_figure(shown, row, col, tr(T + "output_title", size=out_n)),
-                    key="l4_output_fig", config=NO_BAR)
-
-st.plotly_chart(charts.arithmetic_figure(patch, kernel, (tr(T + "patch"), tr(T + "kernel"), tr(T + "products"))),
-                key="l4_arith_fig", config=NO_BAR)
-rows_tex = []
-for u in range(k):
-    factors = [charts.fmt(w) if w >= 0 else f"({charts.fmt(w)})" for w in kernel[u]]  # (-1) in brackets
-    terms = " + ".join(rf"{charts.fmt(patch[u, v])} \cdot {factors[v]}" for v in range(k))
-    rows_tex.append(("&= " if u == 0 else "&\\quad + ") + terms)
-exact = all(float(charts.fmt(v)) == v for v in np.concatenate([patch.ravel(), kernel.ravel()]))
-ending = r"\\ &" + ("=" if exact else r"\approx") + f" {value:.3f}"
-if relu_on:
-    ending += rf" \;\xrightarrow{{\mathrm{{ReLU}}}}\; \max(0, {value:.3f}) = {max(value, 0.0):.3f}"
-st.latex(rf"\begin{{aligned}} \mathrm{{out}}[{row}, {col}] &= \sum_{{u=0}}^{{{k - 1}}} \sum_{{v=0}}^{{{k - 1}}}"
-         rf" x[{row * stride} + u,\ {col * stride} + v] \cdot K[u, v] \\ " + r" \\ ".join(rows_tex) + ending
-         + r" \end{aligned}")
-st.caption(tr(T + "no_flip"))
+window_section(image, kernel, stride, padding, relu_on)
 
 # ---- the documents' sizes
 st.header(tr(T + "doc_sizes_header"))
@@ -172,33 +214,7 @@ st.dataframe(pd.DataFrame([
      tr(T + "col_out"): f"{conv.output_size(n_, k_, s_, p_)}×{conv.output_size(n_, k_, s_, p_)}"}
     for doc, layer, n_, k_, s_, p_ in cases]), hide_index=True, width="stretch")
 
-# ---- 6 maps → 16 maps (LeNet-5, 000)
-st.header(tr(T + "channels_header"))
-st.markdown(tr(T + "channels_text"))
-image28 = (image / 255.0 if image.max() > 1.0 else image) if image.shape == (28, 28) else conv.enlarge_to_28(image)
-if image.shape != (28, 28):
-    st.caption(tr(T + "enlarged"))
-pooled1, pooled2 = lenet_maps(image28)
-kernels2 = conv.lenet_conv2_kernels()  # 5×5×6×16
-st.latex(r"28{\times}28{\times}1 \xrightarrow{5\times5,\ 6} 24{\times}24{\times}6 \xrightarrow{\text{pool}}"
-         r" 12{\times}12{\times}6 \xrightarrow{5\times5\times6,\ 16} 8{\times}8{\times}16"
-         r" \xrightarrow{\text{pool}} 4{\times}4{\times}16 \to 256")
-pick, formula = st.columns([1, 2], gap="medium")
-with pick:
-    j = st.slider(tr(T + "which_map"), 1, 16, 1, key="l4_map") - 1
-partials = np.stack([conv.conv2d(pooled1[:, :, c], kernels2[:, :, c, j]) for c in range(6)], axis=-1)
-total = partials.sum(axis=-1)
-with formula:
-    st.latex(rf"\begin{{gathered}} O_{{{j + 1}}} = \sum_{{c=1}}^{{6}} X_c * K_{{{j + 1},c}} + b_{{{j + 1}}} \\"
-             rf" \text{{{tr(T + 'params_word')}}}: 5 \times 5 \times 6 \times 16 + 16 = 2416 \end{{gathered}}")
-st.plotly_chart(charts.channels_figure(pooled1, kernels2[:, :, :, j], partials, total,
-                                       (tr(T + "row_inputs"), tr(T + "row_kernels"), tr(T + "row_partials")),
-                                       tr(T + "sum_title", j=j + 1)),
-                key="l4_channels_fig", config=NO_BAR)
-st.markdown(tr(T + "sixteen_text", h=pooled2.shape[0], total=pooled2.size))
-st.plotly_chart(charts.maps_grid_figure(pooled2, j), key="l4_sixteen_fig", config=NO_BAR)
-st.info(tr(T + "correction_pool"))
-st.caption(tr(T + "example_weights"))
+channels_section(image)
 
 try_this("lesson_4.try_this")
 lesson_links("pages/lesson_4_convolution.py")

@@ -1,19 +1,32 @@
 """Lesson 6: softmax — ten scores become ten probabilities (004 3-7); temperature; two classes = sigmoid;
-one-hot labels (to_categorical) and the cross-entropy loss (004 3-8)."""
+one-hot labels (to_categorical) and the cross-entropy loss (004 3-8).
+
+② and ③ are fragments: their widgets rerun only their section (the ten scores of ①, which ③ uses,
+rerun the page). Figures are built once per distinct input for the whole class (core.ui.shared_chart)."""
+from types import SimpleNamespace
+
 import numpy as np
 import streamlit as st
 
-from core.charts import lessons_b as charts
-from core.ui import lesson_links, tr, try_this
+from core.charts import softmax as charts
+from core.charts.style import NO_BAR
+from core.ui import lesson_links, shared_chart, tr, try_this
 from lessons import softmax as sm
 
 T = "lesson_6."
-NO_BAR = {"displayModeBar": False}
 PRESETS = {
     "zeros": [0.0] * 10,
     "confident": [0.5, -1.0, 0.8, 1.2, -0.5, 0.3, -1.5, 4.0, 0.2, 1.0],
     "rivals": [-1.0, -2.0, 0.0, 0.5, 2.5, -0.5, -1.0, 1.0, 0.0, 2.3],
 }
+
+
+@st.cache_resource(show_spinner=False)
+def cached() -> SimpleNamespace:
+    """This page's figure builders, cached server-wide by their arguments. Made once per process:
+    wrapping a function reads its source (~2 ms each), too slow for every rerun."""
+    return SimpleNamespace(bars=shared_chart(charts.softmax_figure), two=shared_chart(charts.two_class_figure),
+                           one_hot=shared_chart(charts.one_hot_figure), loss=shared_chart(charts.cross_entropy_figure))
 
 
 def set_logits(values) -> None:
@@ -27,10 +40,55 @@ def random_logits() -> None:
     set_logits(np.round(np.random.default_rng(seed).normal(0.0, 1.8, size=10).clip(-5, 5), 1))
 
 
+@st.fragment
+def two_classes() -> None:
+    """② two classes: softmax of (z₁, z₂) is the sigmoid of z₁ − z₂ (sliders rerun only this)."""
+    st.header(tr(T + "two_header"))
+    st.markdown(tr(T + "two_text"))
+    sliders, curve = st.columns([1, 2], gap="medium")
+    with sliders:
+        z1 = st.slider("z₁", -6.0, 6.0, 1.0, 0.1, key="l6_two_z1")
+        z2 = st.slider("z₂", -6.0, 6.0, -0.5, 0.1, key="l6_two_z2")
+        pair = sm.softmax([z1, z2])
+        st.metric(tr(T + "two_softmax"), f"{pair[0]:.4f}")
+        st.metric(tr(T + "two_sigmoid"), f"{float(sm.sigmoid(z1 - z2)):.4f}")
+    diffs = np.linspace(-8, 8, 161)
+    softmax_first = sm.softmax(np.stack([z2 + diffs, np.full_like(diffs, z2)], axis=-1))[:, 0]  # each pair at once
+    with curve:
+        st.plotly_chart(cached().two(
+            diffs, softmax_first, sm.sigmoid(diffs), z1 - z2,
+            {"sigmoid": tr(T + "legend_sigmoid"), "softmax": tr(T + "legend_softmax"), "now": tr(T + "legend_now"),
+             "x": "z₁ − z₂", "y": "y₁"}), key="l6_two_fig", config=NO_BAR)
+    st.latex(rf"y_1 = \frac{{e^{{z_1}}}}{{e^{{z_1}} + e^{{z_2}}}} = \frac{{1}}{{1 + e^{{-(z_1 - z_2)}}}}"
+             rf" = \frac{{1}}{{1 + e^{{-({z1:.1f} - ({z2:.1f}))}}}} = \sigma({z1 - z2:.1f}) = {pair[0]:.4f}")
+    st.info(tr(T + "two_precise"))
+
+
+@st.fragment
+def cross_entropy_section(probs: np.ndarray, top: int) -> None:
+    """③ one-hot labels and cross-entropy of ①'s prediction (the true class reruns only this)."""
+    st.header(tr(T + "ce_header"))
+    st.markdown(tr(T + "ce_text"))
+    true_class = st.radio(tr(T + "true_class"), list(range(10)), index=7, horizontal=True, key="l6_true")
+    target = sm.to_categorical(true_class, 10)
+    loss = sm.cross_entropy(probs, target)
+    st.latex(rf"\texttt{{to\_categorical({true_class}, 10)}} = [{', '.join(str(int(v)) for v in target)}]")
+    st.plotly_chart(cached().one_hot(target, probs, (tr(T + "row_target"), tr(T + "row_prediction"))),
+                    key="l6_onehot_fig", config=NO_BAR)
+    formula, picture = st.columns([1, 1], gap="medium")
+    with formula:
+        st.latex(rf"\begin{{aligned}} L &= -\sum_{{k=0}}^{{9}} t_k \log y_k = -\log y_{{{true_class}}} \\"
+                 rf" &= -\log {probs[true_class]:.4f} = {loss:.3f} \end{{aligned}}")
+        st.markdown(tr(T + "ce_result", loss=f"{loss:.3f}", k=true_class, top=top))
+    with picture:
+        st.plotly_chart(cached().loss(float(probs[true_class]), {"x": tr(T + "ce_x", k=true_class), "y": "L = −log y"}),
+                        key="l6_ce_fig", config=NO_BAR)
+
+
 st.title(tr("nav.lesson_6"))
 st.markdown(tr(T + "intro"))
 
-# ---- ① ten scores → ten probabilities
+# ---- ① ten scores → ten probabilities (③ uses them: these widgets rerun the page)
 st.header(tr(T + "ten_header"))
 for k, value in enumerate(PRESETS["confident"]):
     st.session_state.setdefault(f"l6_z{k}", value)
@@ -47,7 +105,7 @@ temperature = st.select_slider(tr(T + "temperature"), options=[0.1, 0.2, 0.5, 1.
                                key="l6_temperature", help=tr(T + "temperature_help"))
 probs = sm.softmax(logits, temperature)
 top = int(np.argmax(probs))
-st.plotly_chart(charts.softmax_figure(logits, probs, top, (tr(T + "logits_title"), tr(T + "probs_title"))),
+st.plotly_chart(cached().bars(logits, probs, top, (tr(T + "logits_title"), tr(T + "probs_title"))),
                 key="l6_bars_fig", config=NO_BAR)
 scaled = logits / temperature
 short = [f"{v:.2f}".rstrip("0").rstrip(".") for v in scaled]  # 0.5, -1, 4
@@ -60,44 +118,8 @@ st.latex(rf"\begin{{aligned}} y_k &= \frac{{e^{{z_k / T}}}}{{\sum_{{j=0}}^{{9}} 
 st.markdown(tr(T + "ten_result", top=top, p=f"{probs[top]:.1%}", total=f"{probs.sum():.3f}", t=temperature))
 st.caption(tr(T + "temperature_note"))
 
-# ---- ② two classes: softmax = sigmoid
-st.header(tr(T + "two_header"))
-st.markdown(tr(T + "two_text"))
-sliders, curve = st.columns([1, 2], gap="medium")
-with sliders:
-    z1 = st.slider("z₁", -6.0, 6.0, 1.0, 0.1, key="l6_two_z1")
-    z2 = st.slider("z₂", -6.0, 6.0, -0.5, 0.1, key="l6_two_z2")
-    pair = sm.softmax([z1, z2])
-    st.metric(tr(T + "two_softmax"), f"{pair[0]:.4f}")
-    st.metric(tr(T + "two_sigmoid"), f"{float(sm.sigmoid(z1 - z2)):.4f}")
-diffs = np.linspace(-8, 8, 161)
-with curve:
-    st.plotly_chart(charts.two_class_figure(
-        diffs, np.array([sm.softmax([z2 + d, z2])[0] for d in diffs]), sm.sigmoid(diffs), z1 - z2,
-        {"sigmoid": tr(T + "legend_sigmoid"), "softmax": tr(T + "legend_softmax"), "now": tr(T + "legend_now"),
-         "x": "z₁ − z₂", "y": "y₁"}), key="l6_two_fig", config=NO_BAR)
-st.latex(rf"y_1 = \frac{{e^{{z_1}}}}{{e^{{z_1}} + e^{{z_2}}}} = \frac{{1}}{{1 + e^{{-(z_1 - z_2)}}}}"
-         rf" = \frac{{1}}{{1 + e^{{-({z1:.1f} - ({z2:.1f}))}}}} = \sigma({z1 - z2:.1f}) = {pair[0]:.4f}")
-st.info(tr(T + "two_precise"))
-
-# ---- ③ one-hot labels and cross-entropy
-st.header(tr(T + "ce_header"))
-st.markdown(tr(T + "ce_text"))
-true_class = st.radio(tr(T + "true_class"), list(range(10)), index=7, horizontal=True, key="l6_true")
-target = sm.to_categorical(true_class, 10)
-loss = sm.cross_entropy(probs, target)
-st.latex(rf"\texttt{{to\_categorical({true_class}, 10)}} = [{', '.join(str(int(v)) for v in target)}]")
-st.plotly_chart(charts.one_hot_figure(target, probs, (tr(T + "row_target"), tr(T + "row_prediction"))),
-                key="l6_onehot_fig", config=NO_BAR)
-formula, picture = st.columns([1, 1], gap="medium")
-with formula:
-    st.latex(rf"\begin{{aligned}} L &= -\sum_{{k=0}}^{{9}} t_k \log y_k = -\log y_{{{true_class}}} \\"
-             rf" &= -\log {probs[true_class]:.4f} = {loss:.3f} \end{{aligned}}")
-    st.markdown(tr(T + "ce_result", loss=f"{loss:.3f}", k=true_class, top=top))
-with picture:
-    st.plotly_chart(charts.cross_entropy_figure(float(probs[true_class]),
-                                                {"x": tr(T + "ce_x", k=true_class), "y": "L = −log y"}),
-                    key="l6_ce_fig", config=NO_BAR)
+two_classes()
+cross_entropy_section(probs, top)
 
 try_this("lesson_6.try_this")
 lesson_links("pages/lesson_6_softmax.py")

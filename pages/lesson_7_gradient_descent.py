@@ -1,24 +1,90 @@
 """Lesson 7: gradient descent (004 3-9) — on a curve, then on lesson 1's loss surface over (a, b);
-the learning rate, divergence, and the optimizers of the documents (SGD, momentum, Adam)."""
+the learning rate, divergence, and the optimizers of the documents (SGD, momentum, Adam).
+
+① (the curve) and ②+③ (the surface and the fitted line) are fragments: a widget reruns only its
+own section. Paths, the surface and the figures are computed once per distinct input for the
+whole class (st.cache_data, core.ui.shared_chart)."""
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from core.charts import lessons_b as charts
-from core.ui import lang_key, lesson_links, tr, try_this
+from core.charts import descent as charts
+from core.charts.style import NO_BAR
+from core.ui import lang_key, lesson_links, shared_chart, tr, try_this
 from lessons import gradient_descent as gd
 from lessons import regression
 
 T = "lesson_7."
-NO_BAR = {"displayModeBar": False}
+RATES = gd.learning_rates()
+STARTS = {"bowl": 4.0, "two_valleys": 2.2}
+A_VALUES, B_VALUES = np.linspace(-1.0, 3.0, 81), np.linspace(-4.0, 8.0, 81)
+
+
+@st.cache_resource(show_spinner=False)
+def cached() -> SimpleNamespace:
+    """This page's descents and figures, cached server-wide by the widget values they come from (cheap
+    to hash, unlike the arrays). Made once per process: wrapping a function reads its source (~2 ms each)."""
+    shared = st.cache_resource(show_spinner=False, max_entries=512)  # results are only read, never modified
+    return SimpleNamespace(curve_path=shared(curve_path), curve_figure=shared(curve_figure),
+                           descent=shared(descent), surface=shared(surface_figure), losses=shared(losses_figure),
+                           line=shared(line_figure))
+
+
+def curve_path(curve: str, x0: float, lr: float, steps: int) -> gd.Path:
+    return gd.descend_curve(curve, x0, lr, steps)
+
+
+def curve_figure(curve: str, x0: float, lr: float, steps: int, labels: dict) -> go.Figure:
+    """① the curve around the path (the view widened to follow a path that jumps out, up to 3 widths each side)."""
+    path = cached().curve_path(curve, x0, lr, steps)
+    f, _ = gd.CURVES[curve]
+    low, high = gd.CURVE_RANGES[curve]
+    span = high - low
+    view = (max(min(low, path.points.min()), low - 3 * span), min(max(high, path.points.max()), high + 3 * span))
+    grid_x = np.linspace(*view, 400)
+    return charts.curve_descent_figure(grid_x, f(grid_x), path.points[:, 0], path.losses, labels)
+
+
+def line_points(points: tuple[int, float, int]) -> tuple[np.ndarray, np.ndarray, tuple[float, float]]:
+    """The points of ``points`` = (count, noise, seed) and their least-squares line (a*, b*)."""
+    x, y = regression.make_points(points[0], points[1], seed=points[2])
+    return x, y, regression.least_squares(x, y)
+
+
+def descent(points: tuple, start: tuple, lr: float, steps: int, name: str) -> gd.Path:
+    x, y, _ = line_points(points)
+    return gd.descend_line(x, y, start, lr, steps, name)
+
+
+def _paths(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple) -> dict[str, gd.Path]:
+    return {name: cached().descent(points, start, lr, steps, name) for name in chosen}
+
+
+def surface_figure(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple, labels: dict) -> go.Figure:
+    x, y, best = line_points(points)
+    paths = {name: path.points for name, path in _paths(points, start, lr, steps, chosen).items()}
+    return charts.surface_descent_figure(A_VALUES, B_VALUES, gd.mse_surface(x, y, A_VALUES, B_VALUES), paths, best,
+                                         labels)
+
+
+def losses_figure(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple, labels: dict) -> go.Figure:
+    x, y, best = line_points(points)
+    losses = {name: path.losses for name, path in _paths(points, start, lr, steps, chosen).items()}
+    return charts.loss_curves_figure(losses, gd.mse(np.array(best), x, y), labels)
+
+
+def line_figure(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple, labels: dict) -> go.Figure:
+    x, y, best = line_points(points)
+    ends = {name: tuple(path.end) for name, path in _paths(points, start, lr, steps, chosen).items()}
+    return charts.line_fit_figure(x, y, ends, best, labels)
 
 
 def names(prefix: str, options) -> callable:
     """format_func showing each option's text ``<prefix><option>``, fixed in the language of this run."""
     return {option: tr(prefix + str(option)) for option in options}.get
-RATES = gd.learning_rates()
-STARTS = {"bowl": 4.0, "two_valleys": 2.2}
-A_VALUES, B_VALUES = np.linspace(-1.0, 3.0, 81), np.linspace(-4.0, 8.0, 81)
 
 
 def tex_number(value: float) -> str:
@@ -45,112 +111,119 @@ def status(path: gd.Path, name: str) -> None:
         st.info(tr(T + "moving", name=name))
 
 
+@st.fragment
+def curve_section() -> None:
+    """① one parameter: descent on a curve (its widgets rerun only this section)."""
+    st.header(tr(T + "curve_header"))
+    controls, picture = st.columns([1, 2], gap="medium")
+    with controls:
+        curve = st.radio(tr(T + "curve"), list(gd.CURVES), format_func=names(T + "curve_", gd.CURVES),
+                         horizontal=True, key=lang_key("l7_curve", "bowl"))
+        low, high = gd.CURVE_RANGES[curve]
+        x0 = st.slider(tr(T + "start_x"), low, high, STARTS[curve], 0.1, key=f"l7_x0_{curve}")
+        lr1 = rate_slider(tr(T + "rate"), "l7_rate1", 0.1)
+        steps1 = st.slider(tr(T + "steps"), 1, 60, 15, key="l7_steps1")
+    figures = cached()
+    path1 = figures.curve_path(curve, x0, lr1, steps1)
+    f, df = gd.CURVES[curve]
+    with picture:
+        st.plotly_chart(figures.curve_figure(
+            curve, x0, lr1, steps1,
+            {"curve": tr(T + "legend_curve"), "path": tr(T + "legend_path"), "start": tr(T + "legend_start"),
+             "end": tr(T + "legend_end")}), key="l7_curve_fig", config=NO_BAR)
+    slope0 = float(df(x0))
+    st.latex(rf"x_1 = x_0 - \eta\, f'(x_0) = {x0:.2f} - {lr1:g} \times ({slope0:.2f}) = {x0 - lr1 * slope0:.3f}"
+             rf"\qquad x_{{{len(path1.points) - 1}}} = {tex_number(path1.end[0])},\ f = {tex_number(path1.losses[-1])}")
+    status(path1, "x")
+    with st.expander(tr(T + "steps_table")):
+        shown = path1.points[:, 0][:21]
+        st.dataframe(pd.DataFrame({"t": np.arange(len(shown)), "x": shown, "f(x)": f(shown), "f'(x)": df(shown)}),
+                     hide_index=True, width="stretch")
+    st.markdown(tr(T + "curve_text"))
+
+
+@st.fragment
+def surface_section() -> None:
+    """② two parameters on lesson 1's loss surface, and ③ the lines they reach (one fragment: ③ shows ②'s paths)."""
+    st.header(tr(T + "surface_header"))
+    st.markdown(tr(T + "surface_text"))
+    with st.expander(tr(T + "data_expander")):
+        d1, d2, d3 = st.columns(3)
+        n = d1.slider(tr(T + "count"), 3, 40, 12, key="l7_n")
+        noise = d2.slider(tr(T + "noise"), 0.0, 3.0, 1.0, 0.1, key="l7_noise")
+        seed = d3.number_input(tr(T + "seed"), 0, 9999, 0, key="l7_seed")
+    points = (n, noise, int(seed))
+    x, y, best = line_points(points)
+    best_loss = gd.mse(np.array(best), x, y)
+    knobs, surface = st.columns([1, 2], gap="medium")
+    with knobs:
+        a0 = st.slider(tr(T + "start_a"), -1.0, 3.0, -0.5, 0.1, key="l7_a0")
+        b0 = st.slider(tr(T + "start_b"), -4.0, 8.0, 6.0, 0.1, key="l7_b0")
+        lr2 = rate_slider(tr(T + "rate"), "l7_rate2", 0.02)
+        steps2 = st.slider(tr(T + "steps"), 1, 1000, 200, key="l7_steps2")
+        chosen = st.pills(tr(T + "optimizers"), list(gd.OPTIMIZERS), selection_mode="multi",
+                          format_func=names(T + "opt_", gd.OPTIMIZERS), key=lang_key("l7_opts", list(gd.OPTIMIZERS)))
+    figures, chosen, start = cached(), tuple(chosen), (a0, b0)
+    paths = _paths(points, start, lr2, steps2, chosen)
+    labels = {name: tr(T + f"opt_{name}") for name in gd.OPTIMIZERS}
+    labels.update(start=tr(T + "legend_start"), best=tr(T + "legend_best"), colorbar="log₁₀ Q",
+                  x=tr(T + "step_axis"), y="Q = Q_t / n", points=tr(T + "legend_points"))
+    with surface:
+        st.plotly_chart(figures.surface(points, start, lr2, steps2, chosen, labels), key="l7_surface_fig",
+                        config=NO_BAR)
+    if not chosen:
+        st.warning(tr(T + "none_chosen"))
+    for column, (name, path) in zip(st.columns(max(1, len(paths))), paths.items()):
+        with column:
+            status(path, labels[name])
+    grad0 = gd.mse_gradient(np.array([a0, b0]), x, y)
+    st.latex(rf"\begin{{aligned}} Q(a, b) &= \frac{{1}}{{n}} \sum_{{i=1}}^{{{n}}} \{{y_i - (a x_i + b)\}}^2, \quad"
+             rf" \frac{{\partial Q}}{{\partial a}} = -\frac{{2}}{{n}} \sum x_i r_i,"
+             rf" \quad \frac{{\partial Q}}{{\partial b}} = -\frac{{2}}{{n}} \sum r_i \\"
+             rf" a_1 &= a_0 - \eta \frac{{\partial Q}}{{\partial a}} = {a0:.2f} - {lr2:g} \times ({grad0[0]:.2f})"
+             rf" = {a0 - lr2 * grad0[0]:.3f} \\"
+             rf" b_1 &= b_0 - \eta \frac{{\partial Q}}{{\partial b}} = {b0:.2f} - {lr2:g} \times ({grad0[1]:.2f})"
+             rf" = {b0 - lr2 * grad0[1]:.3f} \end{{aligned}}")
+    st.caption(tr(T + "mean_note"))
+
+    # ---- ③ the fitted line and the least-squares answer
+    st.header(tr(T + "fit_header"))
+    curves_col, line_col = st.columns(2, gap="medium")
+    with curves_col:
+        st.plotly_chart(figures.losses(points, start, lr2, steps2, chosen, labels), key="l7_losses_fig",
+                        config=NO_BAR)
+    with line_col:
+        st.plotly_chart(figures.line(points, start, lr2, steps2, chosen, labels), key="l7_line_fig",
+                        config=NO_BAR)
+    rows = [{tr(T + "col_method"): labels[k], "a": p.end[0], "b": p.end[1], "Q": p.losses[-1],
+             tr(T + "col_distance"): float(np.hypot(*(p.end - np.array(best)))),
+             tr(T + "col_state"): tr(T + "state_diverged", step=p.diverged_at) if p.diverged_at else ""}
+            for k, p in paths.items()]
+    rows.append({tr(T + "col_method"): tr(T + "legend_best"), "a": best[0], "b": best[1], "Q": best_loss,
+                 tr(T + "col_distance"): 0.0, tr(T + "col_state"): ""})
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in ("a", "b", "Q")}
+                 | {tr(T + "col_distance"): st.column_config.NumberColumn(format="%.4f")})
+    st.latex(rf"a^* = \frac{{\sum (x_i - \bar x)(y_i - \bar y)}}{{\sum (x_i - \bar x)^2}} = {best[0]:.4f},"
+             rf"\qquad b^* = \bar y - a^* \bar x = {best[1]:.4f}")
+    st.markdown(tr(T + "fit_text"))
+    with st.expander(tr(T + "optimizers_expander")):
+        st.markdown(tr(T + "opt_sgd_text"))
+        st.latex(r"\theta \leftarrow \theta - \eta\, g")
+        st.markdown(tr(T + "opt_momentum_text"))
+        st.latex(r"v \leftarrow 0.9\, v - \eta\, g, \qquad \theta \leftarrow \theta + v")
+        st.markdown(tr(T + "opt_adam_text"))
+        st.latex(r"m \leftarrow 0.9\, m + 0.1\, g,\quad v \leftarrow 0.999\, v + 0.001\, g^2,\quad"
+                 r"\theta \leftarrow \theta - \eta \frac{\sqrt{1 - 0.999^t}}{1 - 0.9^t} \frac{m}{\sqrt{v} + 10^{-7}}")
+
+
 st.title(tr("nav.lesson_7"))
 st.markdown(tr(T + "intro"))
 st.latex(r"\theta \leftarrow \theta - \eta \, \frac{\partial Q}{\partial \theta}")
 st.info(tr(T + "correction_direction"))
 
-# ---- ① one parameter: a curve
-st.header(tr(T + "curve_header"))
-controls, picture = st.columns([1, 2], gap="medium")
-with controls:
-    curve = st.radio(tr(T + "curve"), list(gd.CURVES), format_func=names(T + "curve_", gd.CURVES),
-                     horizontal=True, key=lang_key("l7_curve", "bowl"))
-    low, high = gd.CURVE_RANGES[curve]
-    x0 = st.slider(tr(T + "start_x"), low, high, STARTS[curve], 0.1, key=f"l7_x0_{curve}")
-    lr1 = rate_slider(tr(T + "rate"), "l7_rate1", 0.1)
-    steps1 = st.slider(tr(T + "steps"), 1, 60, 15, key="l7_steps1")
-path1 = gd.descend_curve(curve, x0, lr1, steps1)
-f, df = gd.CURVES[curve]
-span = high - low  # widen the view to follow a path that jumps out (up to 3 widths each side)
-view = (max(min(low, path1.points.min()), low - 3 * span), min(max(high, path1.points.max()), high + 3 * span))
-grid_x = np.linspace(*view, 400)
-with picture:
-    st.plotly_chart(charts.curve_descent_figure(
-        grid_x, f(grid_x), path1.points[:, 0], path1.losses,
-        {"curve": tr(T + "legend_curve"), "path": tr(T + "legend_path"), "start": tr(T + "legend_start"),
-         "end": tr(T + "legend_end")}), key="l7_curve_fig", config=NO_BAR)
-slope0 = float(df(x0))
-st.latex(rf"x_1 = x_0 - \eta\, f'(x_0) = {x0:.2f} - {lr1:g} \times ({slope0:.2f}) = {x0 - lr1 * slope0:.3f}"
-         rf"\qquad x_{{{len(path1.points) - 1}}} = {tex_number(path1.end[0])},\ f = {tex_number(path1.losses[-1])}")
-status(path1, "x")
-with st.expander(tr(T + "steps_table")):
-    shown = path1.points[:, 0][:21]
-    st.dataframe(pd.DataFrame({"t": np.arange(len(shown)), "x": shown, "f(x)": f(shown), "f'(x)": df(shown)}),
-                 hide_index=True, width="stretch")
-st.markdown(tr(T + "curve_text"))
-
-# ---- ② two parameters: lesson 1's loss surface
-st.header(tr(T + "surface_header"))
-st.markdown(tr(T + "surface_text"))
-with st.expander(tr(T + "data_expander")):
-    d1, d2, d3 = st.columns(3)
-    n = d1.slider(tr(T + "count"), 3, 40, 12, key="l7_n")
-    noise = d2.slider(tr(T + "noise"), 0.0, 3.0, 1.0, 0.1, key="l7_noise")
-    seed = d3.number_input(tr(T + "seed"), 0, 9999, 0, key="l7_seed")
-x, y = regression.make_points(n, noise, seed=int(seed))
-best = regression.least_squares(x, y)
-best_loss = gd.mse(np.array(best), x, y)
-knobs, surface = st.columns([1, 2], gap="medium")
-with knobs:
-    a0 = st.slider(tr(T + "start_a"), -1.0, 3.0, -0.5, 0.1, key="l7_a0")
-    b0 = st.slider(tr(T + "start_b"), -4.0, 8.0, 6.0, 0.1, key="l7_b0")
-    lr2 = rate_slider(tr(T + "rate"), "l7_rate2", 0.02)
-    steps2 = st.slider(tr(T + "steps"), 1, 1000, 200, key="l7_steps2")
-    chosen = st.pills(tr(T + "optimizers"), list(gd.OPTIMIZERS), selection_mode="multi",
-                      format_func=names(T + "opt_", gd.OPTIMIZERS), key=lang_key("l7_opts", list(gd.OPTIMIZERS)))
-paths = {name: gd.descend_line(x, y, [a0, b0], lr2, steps2, name) for name in chosen}
-labels = {name: tr(T + f"opt_{name}") for name in gd.OPTIMIZERS}
-labels.update(start=tr(T + "legend_start"), best=tr(T + "legend_best"), colorbar="log₁₀ Q",
-              x=tr(T + "step_axis"), y="Q = Q_t / n", points=tr(T + "legend_points"))
-with surface:
-    st.plotly_chart(charts.surface_descent_figure(A_VALUES, B_VALUES, gd.mse_surface(x, y, A_VALUES, B_VALUES),
-                                                  {k: p.points for k, p in paths.items()}, best, labels),
-                    key="l7_surface_fig", config=NO_BAR)
-if not chosen:
-    st.warning(tr(T + "none_chosen"))
-for column, (name, path) in zip(st.columns(max(1, len(paths))), paths.items()):
-    with column:
-        status(path, labels[name])
-grad0 = gd.mse_gradient(np.array([a0, b0]), x, y)
-st.latex(rf"\begin{{aligned}} Q(a, b) &= \frac{{1}}{{n}} \sum_{{i=1}}^{{{n}}} \{{y_i - (a x_i + b)\}}^2, \quad"
-         rf" \frac{{\partial Q}}{{\partial a}} = -\frac{{2}}{{n}} \sum x_i r_i,"
-         rf" \quad \frac{{\partial Q}}{{\partial b}} = -\frac{{2}}{{n}} \sum r_i \\"
-         rf" a_1 &= a_0 - \eta \frac{{\partial Q}}{{\partial a}} = {a0:.2f} - {lr2:g} \times ({grad0[0]:.2f})"
-         rf" = {a0 - lr2 * grad0[0]:.3f} \\"
-         rf" b_1 &= b_0 - \eta \frac{{\partial Q}}{{\partial b}} = {b0:.2f} - {lr2:g} \times ({grad0[1]:.2f})"
-         rf" = {b0 - lr2 * grad0[1]:.3f} \end{{aligned}}")
-st.caption(tr(T + "mean_note"))
-
-# ---- ③ the fitted line and the least-squares answer
-st.header(tr(T + "fit_header"))
-curves_col, line_col = st.columns(2, gap="medium")
-with curves_col:
-    st.plotly_chart(charts.loss_curves_figure({k: p.losses for k, p in paths.items()}, best_loss, labels),
-                    key="l7_losses_fig", config=NO_BAR)
-with line_col:
-    st.plotly_chart(charts.line_fit_figure(x, y, {k: tuple(p.end) for k, p in paths.items()}, best, labels),
-                    key="l7_line_fig", config=NO_BAR)
-rows = [{tr(T + "col_method"): labels[k], "a": p.end[0], "b": p.end[1], "Q": p.losses[-1],
-         tr(T + "col_distance"): float(np.hypot(*(p.end - np.array(best)))),
-         tr(T + "col_state"): tr(T + "state_diverged", step=p.diverged_at) if p.diverged_at else ""}
-        for k, p in paths.items()]
-rows.append({tr(T + "col_method"): tr(T + "legend_best"), "a": best[0], "b": best[1], "Q": best_loss,
-             tr(T + "col_distance"): 0.0, tr(T + "col_state"): ""})
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-             column_config={c: st.column_config.NumberColumn(format="%.4f") for c in ("a", "b", "Q")}
-             | {tr(T + "col_distance"): st.column_config.NumberColumn(format="%.4f")})
-st.latex(rf"a^* = \frac{{\sum (x_i - \bar x)(y_i - \bar y)}}{{\sum (x_i - \bar x)^2}} = {best[0]:.4f},"
-         rf"\qquad b^* = \bar y - a^* \bar x = {best[1]:.4f}")
-st.markdown(tr(T + "fit_text"))
-with st.expander(tr(T + "optimizers_expander")):
-    st.markdown(tr(T + "opt_sgd_text"))
-    st.latex(r"\theta \leftarrow \theta - \eta\, g")
-    st.markdown(tr(T + "opt_momentum_text"))
-    st.latex(r"v \leftarrow 0.9\, v - \eta\, g, \qquad \theta \leftarrow \theta + v")
-    st.markdown(tr(T + "opt_adam_text"))
-    st.latex(r"m \leftarrow 0.9\, m + 0.1\, g,\quad v \leftarrow 0.999\, v + 0.001\, g^2,\quad"
-             r"\theta \leftarrow \theta - \eta \frac{\sqrt{1 - 0.999^t}}{1 - 0.9^t} \frac{m}{\sqrt{v} + 10^{-7}}")
+curve_section()
+surface_section()
 
 try_this("lesson_7.try_this")
 lesson_links("pages/lesson_7_gradient_descent.py")

@@ -2,6 +2,7 @@
 
 The Keras comparisons import TensorFlow (tests only; the lesson pages never do).
 """
+import base64
 import math
 import warnings
 
@@ -210,6 +211,19 @@ def test_divergence_is_detected_without_warnings():
         assert line.diverged_at is not None
 
 
+def test_line_descent_uses_the_same_loss_and_gradient():
+    """descend_line's quick evaluation (from the least-squares line) equals mse / mse_gradient."""
+    x, y = regression.make_points(12, 1.0, seed=3)
+    evaluate = gd._line_loss_and_gradient(x, y)
+    for theta in np.random.default_rng(0).normal(0.0, 5.0, size=(20, 2)):
+        loss, gradient = evaluate(theta)
+        assert loss == pytest.approx(gd.mse(theta, x, y), rel=1e-12)
+        np.testing.assert_allclose(gradient, gd.mse_gradient(theta, x, y), rtol=1e-9, atol=1e-12)
+    exact_x, exact_y = regression.make_points(12, 0.0, seed=0)  # points on the line: Q falls towards 0, never below
+    path = gd.descend_line(exact_x, exact_y, [-0.5, 6.0], 0.02, 1000, "adam")
+    assert np.all(path.losses > 0) and path.losses[-1] < 1e-6
+
+
 def test_learning_rate_ladder_is_logarithmic():
     rates = gd.learning_rates()
     assert rates[0] == 0.0001 and 1.0 in rates and rates[-1] == 2.0
@@ -309,3 +323,34 @@ def test_optimizer_paths_match_keras(keras, name, keras_name, lr, rtol):
     ours = gd.descend(lambda th: float(np.sum((th - 1.0) ** 2)), lambda th: 2.0 * (th - 1.0),
                       [3.0, -2.0], lr, 6, name)
     np.testing.assert_allclose(ours.points[1:], np.array(theirs), rtol=rtol, atol=KERAS_TOLERANCE)
+
+
+# ---------------------------------------------------------------- the figures' plain dicts
+def test_frozen_figure_is_the_house_figure_converted_once():
+    from core.charts.frozen import frozen_figure
+    from core.charts.style import figure
+
+    data, layout = [{"type": "heatmap", "z": np.eye(3)}], {"height": 200}
+    frozen = frozen_figure(data, layout)
+    assert frozen.to_dict() is frozen.to_dict()  # made once, then only handed out
+    assert frozen.to_dict() == figure(data, layout).to_dict()
+
+
+def test_channels_figure_panels_titles_and_signs():
+    from core.charts import convolution as charts
+
+    rng = np.random.default_rng(1)
+    inputs, kernels = rng.random((12, 12, 6)), rng.normal(size=(5, 5, 6))
+    partials = conv.channel_partials(inputs, kernels[:, :, :, None])[:, :, :, 0]
+    fig = charts.channels_figure(inputs, kernels, partials, ("in", "K", "parts"), "sum 1").to_dict()
+    assert len(fig["data"]) == 3 * 6 + 1
+    z = fig["data"][-1]["z"]  # as sent to the browser: base64 float64
+    np.testing.assert_allclose(np.frombuffer(base64.b64decode(z["bdata"])).reshape(8, 8), partials.sum(axis=-1))  # the last panel is the sum
+    layout = fig["layout"]
+    sum_axis = fig["data"][-1]["xaxis"].replace("x", "xaxis")
+    sum_title = next(a for a in layout["annotations"] if a["text"] == "<b>sum 1</b>")
+    assert sum_title["x"] == pytest.approx(sum(layout[sum_axis]["domain"]) / 2)  # above the sum, not a part
+    assert [a["text"] for a in layout["annotations"] if a.get("font", {}).get("size") == 22] == ["+"] * 5 + ["="]
+    for trace in fig["data"]:  # every panel: square cells, row 0 on top
+        y_axis = layout[trace["yaxis"].replace("y", "yaxis")]
+        assert y_axis["scaleanchor"] == trace["xaxis"] and y_axis["autorange"] == "reversed"

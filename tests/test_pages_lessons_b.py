@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from core import data, i18n
 from lessons import convolution as conv
 from lessons import gradient_descent as gd
+from lessons import pooling
 from lessons import regression
 from lessons import softmax as sm
 from tests.conftest import ROOT, assert_no_tensorflow
@@ -122,6 +123,25 @@ def test_lesson_4_window_arithmetic_follows_the_sliders():
     np.testing.assert_allclose(figure(at, "l4_arith_fig")["data"][0]["z"], conv.window(image, 3, 20, 7))
 
 
+def box_cells(shape: dict) -> tuple[float, float, float, float]:
+    """(top row, left col, height, width) in cells of a rectangle drawn around cells (edges at ±0.5)."""
+    return shape["y0"] + 0.5, shape["x0"] + 0.5, shape["y1"] - shape["y0"], shape["x1"] - shape["x0"]
+
+
+def test_lesson_4_window_sliders_move_the_highlighted_cells():
+    """The row / column sliders live in a fragment: moving one still redraws the window and the cell."""
+    at = open_page(PAGES["lesson_4"], "en", l4_row=8, l4_col=7)
+    at.slider(key="l4_stride").set_value(2).run()
+    at.slider(key="l4_col").set_value(3).run()
+    window = figure(at, "l4_input_fig")["layout"]["shapes"][-1]
+    assert box_cells(window) == (16, 6, 3, 3)  # output cell (8, 3) at stride 2 looks at rows 16–18, cols 6–8
+    assert window["line"]["color"] == "#d62728"
+    cell = figure(at, "l4_output_fig")["layout"]["shapes"][-1]
+    assert box_cells(cell) == (8, 3, 1, 1)
+    layout = figure(at, "l4_input_fig")["layout"]
+    assert layout["yaxis"]["scaleanchor"] == "x" and layout["yaxis"]["autorange"] == "reversed"  # square cells
+
+
 def test_lesson_4_integer_grid_and_raw_pixel_values():
     at = open_page(PAGES["lesson_4"], "en")
     at.radio(key="l4_source__en").set_value("grid").run()
@@ -206,6 +226,22 @@ def test_lesson_5_document_example_and_its_variants():
     assert r"\mathrm{out}[2, 1] = \max(1, 9, 1, 0) = 9" in latex(at)
 
 
+def test_lesson_5_window_sliders_redraw_the_example():
+    """Row / column of ① are in a fragment: the red window, the ringed maximum and the output cell follow."""
+    at = open_page(PAGES["lesson_5"], "en")
+    at.slider(key="l5_row").set_value(1).run()
+    at.slider(key="l5_col").set_value(0).run()
+    shapes = figure(at, "l5_example_fig")["layout"]["shapes"]
+    window, ring, cell = shapes
+    assert box_cells(window) == (2, 0, 2, 2) and window["xref"] == "x"  # rows 2–3, cols 0–1 of the input
+    assert (ring["x0"] + 0.4, ring["y0"] + 0.4) == (0, 2)  # the 2 at row 2, col 0 is the window's largest
+    assert box_cells(cell) == (1, 0, 1, 1) and cell["xref"] == "x2"
+    assert r"\mathrm{out}[1, 0] = \max(2, 1, 0, 1) = 2" in latex(at)
+    data = figure(at, "l5_example_fig")["data"]
+    np.testing.assert_array_equal(data[0]["z"], pooling.DOC_EXAMPLE)
+    np.testing.assert_array_equal(data[1]["z"], [[5, 9], [2, 9]])
+
+
 def test_lesson_5_edited_table_is_pooled():
     at = open_page(PAGES["lesson_5"], "en")
     at.session_state["l5_table"] = edits({0: {"0": 7}, 3: {"3": 12}})
@@ -278,12 +314,20 @@ def test_lesson_6_two_classes_and_cross_entropy():
     assert metric(at, i18n.t("lesson_6.two_softmax", "en")) == value == metric(at, i18n.t("lesson_6.two_sigmoid", "en"))
     assert r"\sigma(3.0)" in latex(at)
 
+    now = figure(at, "l6_two_fig")["data"][2]  # the star marks the pair chosen in the fragment
+    assert now["x"] == [3.0] and now["y"][0] == pytest.approx(sm.sigmoid(3.0))
+    dots = figure(at, "l6_two_fig")["data"][1]
+    np.testing.assert_allclose(dots["y"], sm.sigmoid(np.asarray(dots["x"])))  # softmax of two = the sigmoid
+
     probs = sm.softmax(np.array([0.5, -1.0, 0.8, 1.2, -0.5, 0.3, -1.5, 4.0, 0.2, 1.0]))
     assert f"= {-np.log(probs[7]):.3f}" in latex(at)
     at.radio(key="l6_true").set_value(4).run()
     assert f"-\\log {probs[4]:.4f} = {-np.log(probs[4]):.3f}" in latex(at)
     assert "to\\_categorical(4, 10)} = [0, 0, 0, 0, 1, 0, 0, 0, 0, 0]" in latex(at)
     np.testing.assert_allclose(figure(at, "l6_onehot_fig")["data"][0]["z"][0], np.eye(10)[4])
+    np.testing.assert_allclose(figure(at, "l6_onehot_fig")["data"][0]["z"][1], probs)
+    marker = figure(at, "l6_ce_fig")["data"][1]
+    assert marker["x"][0] == pytest.approx(probs[4]) and marker["text"] == [f"{-np.log(probs[4]):.3f}"]
 
 
 # ---- lesson 7: gradient descent -------------------------------------------------------------
@@ -312,6 +356,15 @@ def test_lesson_7_surface_optimizers_and_least_squares():
     assert [trace.get("name") for trace in surface[1:4]] == ["SGD", "Momentum", "Adam"]
     np.testing.assert_allclose(np.column_stack([surface[1]["x"], surface[1]["y"]]),
                                gd.descend_line(x, y, [-0.5, 6.0], 0.02, 200, "sgd").points)
+
+    at.slider(key="l7_a0").set_value(2.0).run()  # in the ②+③ fragment: the paths start again from (2, 6)
+    surface = figure(at, "l7_surface_fig")["data"]
+    np.testing.assert_allclose(np.column_stack([surface[1]["x"], surface[1]["y"]]),
+                               gd.descend_line(x, y, [2.0, 6.0], 0.02, 200, "sgd").points)
+    assert (surface[4]["x"], surface[4]["y"]) == ([2.0], [6.0])  # the start marker
+    line = figure(at, "l7_line_fig")["data"]
+    assert line[2]["y"][0] == pytest.approx(gd.descend_line(x, y, [2.0, 6.0], 0.02, 200, "sgd").end[1])
+    at.slider(key="l7_a0").set_value(-0.5).run()
 
     at.slider(key="l7_steps2").set_value(1000).run()
     table = at.dataframe[-1].value
