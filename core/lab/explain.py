@@ -250,7 +250,8 @@ def predict_all(model, images: np.ndarray, batch_size: int = 1000) -> np.ndarray
 
 def confusion_matrix(y_true: np.ndarray, y_pred: np.ndarray, classes: int = 10) -> np.ndarray:
     """(classes, classes) counts: row = true label, column = predicted label."""
-    counts = np.bincount(np.asarray(y_true) * classes + np.asarray(y_pred), minlength=classes * classes)
+    y_true, y_pred = np.asarray(y_true, dtype=np.int64), np.asarray(y_pred, dtype=np.int64)  # uint8 labels would wrap
+    counts = np.bincount(y_true * classes + y_pred, minlength=classes * classes)
     return counts.reshape(classes, classes)
 
 

@@ -1,6 +1,7 @@
-"""Figures and tables of the CNN lab's "draw and read" page. Pure: numbers in, figures out.
+"""The network's answer: its digit and how sure, the ten probabilities as bars, the models side by side.
 
-No Streamlit, no TensorFlow; labels arrive already translated.
+Pure: numbers in, HTML or a table out; no Streamlit, no TensorFlow; labels arrive already translated.
+Used by the lab, "inside the network" and the test explorer alike.
 """
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from PIL import Image
 
 UNSURE_BELOW = 0.6  # a top probability under this is announced as a guess
 ACCENT = "#d9480f"
 GREY = "#adb5bd"
+TRUE = "#2ca02c"  # the true label's mark, when it is known
 
 
 @dataclass(frozen=True)
@@ -35,26 +36,22 @@ def answer(proba: np.ndarray) -> Answer:
     return Answer(int(order[0]), float(proba[order[0]]), int(order[1]), float(proba[order[1]]))
 
 
-def enlarge(image: np.ndarray, factor: int = 6) -> np.ndarray:
-    """(28, 28) float in [0, 1] → (28·f, 28·f) uint8 with crisp square pixels (for st.image)."""
-    pixels = np.round(np.clip(image, 0.0, 1.0) * 255).astype(np.uint8)
-    return np.kron(pixels, np.ones((factor, factor), dtype=np.uint8))
-
-
-def probability_bars(proba: np.ndarray, caption: str) -> str:
-    """The ten class probabilities as an HTML bar list (0–100 %), the top one highlighted.
+def probability_bars(proba: np.ndarray, caption: str, true: int | None = None) -> str:
+    """The ten class probabilities as an HTML bar list (0–100 %), the top one highlighted and the
+    true label, when known, marked with a green ✔.
 
     Plain HTML rather than a plotly chart: it is redrawn after every stroke, and a browser
-    repaints ten <div>s far faster than a chart (the stroke-to-answer time is the budget here).
+    repaints ten <div>s far faster than a chart (and the server builds them in microseconds).
     """
     top = int(np.argmax(proba))
     rows = []
     for digit, p in enumerate(proba):
         colour = ACCENT if digit == top else GREY
         weight = "700" if digit == top else "400"
+        mark = f'<span style="color:{TRUE};font-weight:700">✔</span>' if digit == true else ""
         rows.append(
             f'<div style="display:flex;align-items:center;gap:6px;height:22px">'
-            f'<span style="width:1.2em;text-align:right;font-weight:{weight}">{digit}</span>'
+            f'<span style="width:2.2em;text-align:right;font-weight:{weight}">{mark}{digit}</span>'
             f'<span style="flex:1;background:#f1f3f5;height:16px;border-radius:3px">'
             f'<span style="display:block;width:{p * 100:.1f}%;height:16px;background:{colour};'
             f'border-radius:3px"></span></span>'
@@ -62,27 +59,6 @@ def probability_bars(proba: np.ndarray, caption: str) -> str:
             f"</div>"
         )
     return f'<div class="lab-bars"><div style="font-weight:600;margin-bottom:4px">{caption}</div>{"".join(rows)}</div>'
-
-
-def pixel_table(image: np.ndarray) -> pd.DataFrame:
-    """(28, 28) float in [0, 1] → the 0–255 integers a student sees in document 002's printout."""
-    return pd.DataFrame(np.round(image * 255).astype(int))
-
-
-def pixel_table_html(image: np.ndarray) -> str:
-    """The 28×28 pixel values as a compact HTML table, each cell painted in its own grey."""
-    rows = []
-    for row in pixel_table(image).to_numpy():
-        cells = "".join(
-            f'<td style="background:rgb({v},{v},{v});color:{"#000" if v > 127 else "#888"}">{v}</td>'
-            for v in row
-        )
-        rows.append(f"<tr>{cells}</tr>")
-    style = ("border-collapse:collapse;font-size:10px;font-family:monospace;text-align:right;"
-             "line-height:14px")
-    return (f'<div style="overflow-x:auto"><table class="lab-pixels" style="{style}">'
-            f'{"".join(rows)}</table></div>'
-            "<style>.lab-pixels td{padding:1px 2px;min-width:22px;border:none}</style>")
 
 
 def side_by_side_rows(results: list[dict], labels: dict[str, str]) -> pd.DataFrame:
@@ -110,18 +86,3 @@ def side_by_side_rows(results: list[dict], labels: dict[str, str]) -> pd.DataFra
             labels["ms"]: shown(item.get("ms"), "{:.2f}"),
         })
     return pd.DataFrame(rows)
-
-
-def thumbnail(data: bytes, side: int = 200) -> Image.Image | None:
-    """A small preview of an upload that already passed core.lab.preprocess (None if Pillow fails)."""
-    import io
-
-    from PIL import ImageOps
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            preview = ImageOps.exif_transpose(image).convert("RGB")
-            preview.thumbnail((side, side))
-            return preview
-    except Exception:  # noqa: BLE001 - a preview is optional
-        return None
