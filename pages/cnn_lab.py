@@ -30,14 +30,61 @@ def every_model(options: list[str], trained: dict) -> dict:
     return models
 
 
+def token(option: str, model) -> str:
+    """What identifies a model's answers in the caches: a shipped model's weights file, or the object."""
+    stamp = None if lab_models.is_trained(option) else lab_models.weights_stamp(option)
+    return f"{option}:{stamp}" if stamp else f"{option}:{id(model)}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def shipped_together(_models: tuple, tokens: tuple):
+    """The shipped models as one Keras ensemble (one call per drawing), once per server and set of weights."""
+    return inference.ensemble(list(_models))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def speed(_model, model_token: str) -> float:
+    """ms of one prediction, measured once per model (the table's column and the stroke caption)."""
+    return inference.prediction_ms(_model)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def read_drawing(png: bytes):
+    """(MNIST-way 28×28, naive 28×28) of the canvas' PNG, or None without ink; once per drawing."""
+    try:
+        return preprocess.read_canvas(png)
+    except preprocess.EmptyDrawingError:
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def answers_of(_shipped, shipped_tokens: tuple, _trained: tuple, trained_tokens: tuple, digit: np.ndarray) -> dict:
+    """{model token: (10,) probabilities} of one drawing for every usable model; once per drawing.
+
+    A pen, toggle or model change reruns the drawing part without a new drawing: these come from here.
+    """
+    found = {}
+    if _shipped is not None:
+        found.update(zip(shipped_tokens, inference.ensemble_proba(_shipped, digit)))
+    for model, each in zip(_trained, trained_tokens):
+        found[each] = inference.predict_proba(model, digit[np.newaxis])[0]
+    return found
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def naive_answer(_model, model_token: str, naive: np.ndarray) -> np.ndarray:
+    return inference.predict_proba(_model, naive[np.newaxis])[0]
+
+
 def facts(option: str, trained: dict, model) -> dict:
-    """Name, document, parameters and test accuracy of an option, for the side-by-side table."""
+    """Name, document, parameters, test accuracy and ms per prediction of an option, for the side-by-side table."""
     key = lab_models.architecture(option, trained)
     meta = {} if lab_models.is_trained(option) else (pretrained_meta(option) or {})
     name = model_name(option) + ("" if model is not None else tr("cnn_lab.unavailable_suffix"))
     return {"name": name, "doc": REGISTRY[key].doc if key in REGISTRY else "",
             "parameters": meta.get("parameters") or (model.count_params() if model is not None else None),
-            "accuracy": lab_models.recorded_accuracy(option, trained)}
+            "accuracy": lab_models.recorded_accuracy(option, trained),
+            "ms": None if model is None else speed(model, token(option, model))}
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -74,22 +121,25 @@ def draw_and_read(option: str, models: dict, table: dict) -> None:
         st.button(tr("cnn_lab.clear"), on_click=clear_canvas, key="lab_clear")
         st.caption(tr("cnn_lab.canvas_help"))
 
-    drawing = canvas.image_data  # (280, 280, 4) RGBA, decoded from PNG on each access
-    digit = None
-    if drawing is not None:
-        try:
-            digit = preprocess.canvas_to_mnist(drawing)
-        except preprocess.EmptyDrawingError:
-            digit = None
-    if digit is None:
+    png = canvas.image_bytes
+    read_ways = None if png is None else read_drawing(png)
+    if read_ways is None:
         seen_col.info(tr("cnn_lab.draw_hint"))
         st.header(tr("cnn_lab.compare_title"))
         st.info(tr("cnn_lab.compare_hint"))
         return
+    digit, naive = read_ways
     st.session_state["last_digit"] = digit
 
-    readings = {option: inference.timed_proba(model, digit, repeats=1)}  # the answer first: the class waits for it
-    proba, ms = readings[option]
+    usable = {each: m for each, m in models.items() if m is not None}
+    tokens = {each: token(each, m) for each, m in usable.items()}
+    shipped = [each for each in usable if not lab_models.is_trained(each)]
+    trained = [each for each in usable if lab_models.is_trained(each)]
+    together = shipped_together(tuple(usable[each] for each in shipped), tuple(tokens[each] for each in shipped)) \
+        if shipped else None
+    found = answers_of(together, tuple(tokens[each] for each in shipped),
+                       tuple(usable[each] for each in trained), tuple(tokens[each] for each in trained), digit)
+    proba = found[tokens[option]]
     read = answers.answer(proba)
     with answer_col:
         st.subheader(tr("cnn_lab.answer_title"))
@@ -98,7 +148,7 @@ def draw_and_read(option: str, models: dict, table: dict) -> None:
             st.markdown(tr("cnn_lab.confidence", p=f"{read.confidence * 100:.1f}"))
             with st.container(key="lab_strokes"):
                 strokes = len((canvas.json_data or {}).get("objects", []))
-                st.caption(tr("cnn_lab.strokes", n=strokes, ms=f"{ms:.1f}"))
+                st.caption(tr("cnn_lab.strokes", n=strokes, ms=f"{table[option]['ms']:.1f}"))
         if not read.sure:
             st.warning(tr("cnn_lab.unsure", digit=read.digit, p=f"{read.confidence * 100:.0f}",
                           other=read.runner_up, q=f"{read.runner_up_confidence * 100:.0f}"))
@@ -107,14 +157,13 @@ def draw_and_read(option: str, models: dict, table: dict) -> None:
     with seen_col:
         st.subheader(tr("cnn_lab.prepared_title"))
         with st.container(key="lab_prepared"):
-            st.image(digits.enlarge(digit), width=168)
+            st.html(digits.digit_html(digit, 168, tr("cnn_lab.prepared_title")))
         st.caption(tr("cnn_lab.prepared_caption"))
         show_pixels = st.toggle(tr("cnn_lab.show_pixels"), key="lab_pixels")
-        naive = preprocess.naive_resize(drawing)
-        naive_read = answers.answer(inference.predict_proba(model, naive[np.newaxis])[0])
+        naive_read = answers.answer(naive_answer(model, tokens[option], naive))
         with st.container(border=True, key="lab_naive"):
             st.markdown(f"**{tr('cnn_lab.naive_title')}**")
-            st.image(digits.enlarge(naive, 3), width=84)
+            st.html(digits.digit_html(naive, 84, tr("cnn_lab.naive_title")))
             st.markdown(tr("cnn_lab.naive_answer", digit=naive_read.digit,
                            confidence=f"{naive_read.confidence * 100:.0f}"))
             st.caption(tr("cnn_lab.naive_agrees" if naive_read.digit == read.digit else "cnn_lab.naive_differs"))
@@ -124,14 +173,10 @@ def draw_and_read(option: str, models: dict, table: dict) -> None:
             st.html(digits.pixel_table_html(digit))
 
     st.header(tr("cnn_lab.compare_title"))
-    rows = []
-    for each, row in table.items():
-        if models[each] is not None and each not in readings:
-            readings[each] = inference.timed_proba(models[each], digit, repeats=1)
-        proba, ms = readings.get(each, (None, None))
-        rows.append({**row, "proba": proba, "ms": ms})
+    rows = [{**row, "proba": found.get(tokens.get(each))} for each, row in table.items()]
     names = ("name", "doc", "answer", "confidence", "parameters", "accuracy", "ms")
-    st.table(answers.side_by_side_rows(rows, {name: tr(f"cnn_lab.col_{name}") for name in names}), hide_index=True)
+    with st.container(key="lab_compare"):
+        st.markdown(answers.side_by_side(rows, {name: tr(f"cnn_lab.col_{name}") for name in names}))
     st.caption(tr("cnn_lab.compare_caption"))
 
 
@@ -152,7 +197,8 @@ def read_upload(model) -> None:
     preview = upload_preview(data)
     if preview is not None:
         original_col.image(preview, caption=tr("cnn_lab.upload_original"))
-    prepared_col.image(digits.enlarge(image, 5), caption=tr("cnn_lab.upload_prepared"))
+    prepared_col.html(digits.digit_html(image, 140, tr("cnn_lab.upload_prepared")))
+    prepared_col.caption(tr("cnn_lab.upload_prepared"))
     read = answers.answer(inference.predict_proba(model, image[np.newaxis])[0])
     with read_col.container(key="lab_upload_answer"):
         st.markdown(tr("cnn_lab.upload_answer", digit=read.digit, confidence=f"{read.confidence * 100:.0f}"))

@@ -26,22 +26,33 @@ def test_probability_bars_show_every_digit_highlight_the_top_and_mark_the_truth(
     assert marked.count("✔") == 1 and marked.index("✔") < marked.index(">5</span>") < marked.index(">6</span>")
 
 
-def test_side_by_side_rows_format_known_and_unknown_values():
-    labels = {k: k for k in ("name", "doc", "answer", "confidence", "parameters", "accuracy", "ms")}
-    rows = answers.side_by_side_rows([
+def test_side_by_side_table_formats_known_and_unknown_values():
+    labels = {k: k.upper() for k in ("name", "doc", "answer", "confidence", "parameters", "accuracy", "ms")}
+    table = answers.side_by_side([
         {"name": "A", "doc": "004", "proba": np.eye(10)[0], "parameters": 34826, "accuracy": 0.9916, "ms": 1.234},
-        {"name": "B (unavailable)", "doc": "000", "proba": None},
+        {"name": "B|C (unavailable)", "doc": "000", "proba": None},
     ], labels)
-    assert rows.iloc[0].tolist() == ["A", "004", "0", "100.0 %", "34,826", "99.16 %", "1.23"]
-    assert rows.iloc[1].tolist() == ["B (unavailable)", "000", "—", "—", "—", "—", "—"]
+    header, rule, first, second = table.split("\n")
+    assert header == "| NAME | DOC | ANSWER | CONFIDENCE | PARAMETERS | ACCURACY | MS |"
+    assert rule.count("---") == 7
+    assert first == "| A | 004 | 0 | 100.0 % | 34,826 | 99.16 % | 1.23 |"
+    assert second == "| B\\|C (unavailable) | 000 | — | — | — | — | — |"  # a | in a name stays in its cell
 
 
-def test_enlarge_makes_crisp_square_pixels():
+def test_digit_html_carries_the_28_by_28_pixels_themselves():
+    import base64
+    import io
+    import re
+
+    from PIL import Image
+
     image = np.zeros((28, 28), dtype=np.float32)
-    image[0, 1] = 1.0
-    big = digits.enlarge(image, 3)
-    assert big.shape == (84, 84) and big.dtype == np.uint8
-    assert big[0:3, 3:6].min() == 255 and big[0:3, 0:3].max() == 0
+    image[0, 1], image[27, 27] = 1.0, 0.5
+    html = digits.digit_html(image, 168, alt='a "7"')
+    assert 'width="168"' in html and "image-rendering:pixelated" in html and 'alt="a &quot;7&quot;"' in html
+    data = base64.b64decode(re.search(r"base64,([^\"]+)", html).group(1))
+    pixels = np.asarray(Image.open(io.BytesIO(data)))
+    assert pixels.shape == (28, 28) and pixels[0, 1] == 255 and pixels[27, 27] == 128 and pixels.sum() == 255 + 128
 
 
 def test_pixel_values_are_0_to_255_integers_in_a_28_by_28_table():

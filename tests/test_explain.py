@@ -222,3 +222,15 @@ def test_model_options_and_defaults(tmp_path, monkeypatch):
     assert lab_models.weights_stamp("lenet5") is None
     assert lab_models.architecture("trained:mine", trained) == "lenet5"
     assert lab_models.recorded_accuracy("trained:mine", trained) == pytest.approx(0.97)
+
+
+# ------------------------------------------------------------------ the lab's side-by-side table
+
+def test_an_ensemble_answers_as_each_model_does_alone(colab, seven):
+    lenet = zoo.build("lenet5")  # untrained: its answers differ from colab's, so a mix-up would show
+    together = inference.ensemble([colab, lenet])
+    both = inference.ensemble_proba(together, seven)
+    assert both.shape == (2, 10)
+    np.testing.assert_allclose(both[0], inference.predict_proba(colab, seven[None])[0], atol=1e-5)
+    np.testing.assert_allclose(both[1], inference.predict_proba(lenet, seven[None])[0], atol=1e-5)
+    assert inference.prediction_ms(colab, repeats=2) > 0

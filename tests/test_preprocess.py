@@ -158,6 +158,19 @@ def test_naive_resize_is_the_whole_canvas_shrunk():
     assert out[:13, :13].min() > 0.95 and out[15:, 15:].max() < 0.05
 
 
+def test_read_canvas_gives_both_ways_from_the_canvas_png():
+    drawing = template_drawing(4, np.random.default_rng(5))  # RGBA, as the canvas sends it
+    buffer = io.BytesIO()
+    Image.fromarray(drawing).save(buffer, "PNG")
+    mnist_way, naive_way = P.read_canvas(buffer.getvalue())
+    np.testing.assert_allclose(mnist_way, P.canvas_to_mnist(drawing))
+    np.testing.assert_allclose(naive_way, P.naive_resize(drawing), atol=1 / 255)
+    blank = io.BytesIO()
+    Image.fromarray(canvas()).save(blank, "PNG")
+    with pytest.raises(P.EmptyDrawingError):
+        P.read_canvas(blank.getvalue())
+
+
 # ---------------------------------------------------------------- image_to_mnist
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 """The network's answer: its digit and how sure, the ten probabilities as bars, the models side by side.
 
-Pure: numbers in, HTML or a table out; no Streamlit, no TensorFlow; labels arrive already translated.
+Pure: numbers in, HTML or Markdown out; no Streamlit, no TensorFlow; labels arrive already translated.
 Used by the lab, "inside the network" and the test explorer alike.
 """
 from __future__ import annotations
@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 UNSURE_BELOW = 0.6  # a top probability under this is announced as a guess
 ACCENT = "#d9480f"
@@ -61,28 +60,26 @@ def probability_bars(proba: np.ndarray, caption: str, true: int | None = None) -
     return f'<div class="lab-bars"><div style="font-weight:600;margin-bottom:4px">{caption}</div>{"".join(rows)}</div>'
 
 
-def side_by_side_rows(results: list[dict], labels: dict[str, str]) -> pd.DataFrame:
-    """One row of display text per model: name, document, answer, confidence, parameters,
+def side_by_side(results: list[dict], labels: dict[str, str]) -> str:
+    """A Markdown table, one row per model: name, document, answer, confidence, parameters,
     test accuracy, ms per prediction ("—" where unknown).
 
     ``results`` items: name, doc, proba (10,) or None, parameters, accuracy (0–1 or None), ms.
-    ``labels``: translated column names under the same keys.
+    ``labels``: translated column names under the same keys. Markdown rather than a dataframe:
+    it is redrawn after every stroke, and a few lines of text cost the server far less than a dataframe.
     """
     def shown(value, template: str) -> str:
         return "—" if value is None else template.format(value)
 
-    rows = []
+    columns = ("name", "doc", "answer", "confidence", "parameters", "accuracy", "ms")
+    lines = ["| " + " | ".join(labels[c] for c in columns) + " |",
+             "|" + "|".join([" --- "] * 2 + [" ---: "] * 5) + "|"]
     for item in results:
         proba = item.get("proba")
         read = answer(proba) if proba is not None else None
         accuracy = item.get("accuracy")
-        rows.append({
-            labels["name"]: item["name"],
-            labels["doc"]: item.get("doc", ""),
-            labels["answer"]: shown(read and read.digit, "{}"),
-            labels["confidence"]: shown(read and read.confidence * 100, "{:.1f} %"),
-            labels["parameters"]: shown(item.get("parameters"), "{:,}"),
-            labels["accuracy"]: shown(accuracy and accuracy * 100, "{:.2f} %"),
-            labels["ms"]: shown(item.get("ms"), "{:.2f}"),
-        })
-    return pd.DataFrame(rows)
+        cells = [item["name"], item.get("doc", ""), shown(read and read.digit, "{}"),
+                 shown(read and read.confidence * 100, "{:.1f} %"), shown(item.get("parameters"), "{:,}"),
+                 shown(accuracy and accuracy * 100, "{:.2f} %"), shown(item.get("ms"), "{:.2f}")]
+        lines.append("| " + " | ".join(str(cell).replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines)

@@ -7,6 +7,8 @@ gallery (or a grid of feature maps) is one heatmap of tiles, not one subplot per
 """
 from __future__ import annotations
 
+import base64
+import html
 import io
 import math
 
@@ -138,15 +140,21 @@ def confusion_figure(matrix: np.ndarray, x_title: str, y_title: str, mark: tuple
     return figure(traces, layout)
 
 
-# ---------------------------------------------------------------- digits as pictures (st.image / st.html)
+# ---------------------------------------------------------------- digits as pictures and tables (st.html, st.image)
 
-def enlarge(image: np.ndarray, factor: int = 6) -> np.ndarray:
-    """(28, 28) float in [0, 1] → (28·f, 28·f) uint8 with crisp square pixels (for st.image).
+def digit_html(image: np.ndarray, width: int, alt: str = "") -> str:
+    """A (28, 28) image in [0, 1] as an HTML <img> of its own 28×28 pixels, enlarged by the browser
+    with crisp square pixels; light ink on black, as the network gets it (the canvas' colours).
 
-    Shown as the network gets it: light ink on black, like the canvas it was drawn on.
+    The PNG travels inline (a few hundred bytes): no enlarged copy to encode, store and serve as a
+    media file after every stroke.
     """
-    pixels = np.round(np.clip(image, 0.0, 1.0) * 255).astype(np.uint8)
-    return np.kron(pixels, np.ones((factor, factor), dtype=np.uint8))
+    pixels = np.round(np.clip(np.asarray(image, dtype=np.float32), 0.0, 1.0) * 255).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, "PNG")
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (f'<img src="data:image/png;base64,{encoded}" width="{width}" height="{width}" alt="{html.escape(alt)}" '
+            'style="image-rendering:pixelated">')
 
 
 def pixel_table_html(image: np.ndarray) -> str:

@@ -214,6 +214,16 @@ def naive_resize(image: np.ndarray) -> np.ndarray:
     return np.asarray(grey.resize((FIELD, FIELD), Image.Resampling.LANCZOS), dtype=np.float32) / 255.0
 
 
+def read_canvas(png: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The canvas' PNG → (prepared the MNIST way, shrunk whole the naive way), both (28, 28) float32.
+
+    Raises EmptyDrawingError when there is no ink.
+    """
+    with Image.open(io.BytesIO(png)) as image:
+        ink = to_ink(np.asarray(image))
+    return prepare_ink(ink), naive_resize(ink)
+
+
 # ---------------------------------------------------------------- uploads
 
 def _open_image(data: bytes) -> Image.Image:
