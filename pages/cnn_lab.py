@@ -2,7 +2,8 @@
 
 Document 004 ends with digits drawn by mouse; 001 warns that a digit shrunk whole, off-centre or
 oddly sized, is misread. Beside the MNIST-way preparation the page shows that naive way.
-Drawing and uploading are fragments: a stroke reruns only the drawing part, an upload only its own.
+The page is a fragment and so are its drawing and upload parts: a stroke reruns only the drawing
+part, an upload only its own, a model choice the page but not the app around it.
 """
 import numpy as np
 import streamlit as st
@@ -204,12 +205,18 @@ def read_upload(model) -> None:
         st.markdown(tr("cnn_lab.upload_answer", digit=read.digit, confidence=f"{read.confidence * 100:.0f}"))
 
 
+@st.fragment
+def lab() -> None:
+    """The whole page: choosing a model reruns this, not the app around it."""
+    option, model, _ = model_picker("cnn_lab", "lab_model")
+    trained = st.session_state.get("trained_models") or {}
+    with st.spinner(tr("cnn_lab.loading")):
+        models = every_model(lab_models.options(trained), trained)
+    models[option] = model
+    draw_and_read(option, models, {each: facts(each, trained, models[each]) for each in models})
+    read_upload(model)
+
+
 st.title(tr("cnn_lab.title"))
 st.caption(tr("cnn_lab.intro"))
-option, model, _ = model_picker("cnn_lab", "lab_model")
-trained = st.session_state.get("trained_models") or {}
-with st.spinner(tr("cnn_lab.loading")):
-    models = every_model(lab_models.options(trained), trained)
-models[option] = model
-draw_and_read(option, models, {each: facts(each, trained, models[each]) for each in models})
-read_upload(model)
+lab()

@@ -1,7 +1,7 @@
 """Inside the network: one digit through every layer — feature maps, filters, dense units, one pixel's sum, why.
 
 Layer outputs and figures are cached server-wide by their inputs (a class on test image 0 shares
-one build); the tabs run lazily (only the open one) and each tab is a fragment of its own.
+one build). The page is a fragment; the tabs run lazily (only the open one), each a fragment of its own.
 """
 import numpy as np
 import streamlit as st
@@ -151,9 +151,9 @@ def one_pixel(model, outputs, image):
 def why_this_answer(model, token, image, answer):
     st.markdown(tr(T + "why_intro"))
     cols = st.columns(2)
-    methods = {m: tr(T + f"method_{m}") for m in ("occlusion", "gradient")}
+    methods = {m: tr(T + f"method_{m}") for m in ("gradient", "occlusion")}  # gradient first: one backward pass
     method = cols[0].radio(tr(T + "why_method"), list(methods), horizontal=True,
-                           format_func=methods.get, key=lang_key("inside_why_method", "occlusion"))
+                           format_func=methods.get, key=lang_key("inside_why_method", "gradient"))
     targets = {"answer": tr(T + "target_answer", digit=answer)} | {d: str(d) for d in range(10)}
     target = cols[1].selectbox(tr(T + "why_target"), list(targets), format_func=targets.get,
                                key=lang_key("inside_why_target", "answer"))
@@ -185,40 +185,46 @@ def details(model, token, outputs, image, answer):
             why_this_answer(model, token, image, answer)
 
 
+@st.fragment
+def inside() -> None:
+    """The whole page: its own widgets rerun this, not the app around it."""
+    drawing = current_drawing()
+    source = choose_source(drawing)
+    controls = st.columns([5, 4, 2], vertical_alignment="bottom")
+    with controls[0]:
+        _, model, token = model_picker("inside_network", "inside_model")
+    if source == "drawing":
+        image, true_label, input_title = drawing, None, tr(T + "drawing_title")
+    else:
+        st.session_state.setdefault("inside_index", 0)
+        index = controls[1].number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, key="inside_index")
+        controls[2].button("🎲 " + tr(T + "random"), on_click=roll, key="inside_random", width="stretch")
+        image = mnist.x_test[index].astype(np.float32) / 255.0
+        true_label = int(mnist.y_test[index])
+        input_title = tr(T + "test_title", index=index, label=true_label)
+
+    outputs = activations(model, token, image)
+    probabilities = outputs[model.layers[-1].name]
+    answer = int(probabilities.argmax())
+
+    left, right = st.columns([2, 3])
+    left.plotly_chart(digit_chart(image, input_title), key="inside_input", config=NO_BAR)
+    if drawing is None:
+        left.caption(tr(T + "no_drawing"))
+        left.page_link("pages/cnn_lab.py", label=tr("nav.cnn_lab"), icon="✏️")
+    with right:
+        numbers = st.columns(2)
+        numbers[0].metric(tr(T + "answer"), str(answer))
+        numbers[1].metric(tr(T + "confidence"), f"{probabilities[answer]:.1%}")
+        if true_label is not None:
+            st.markdown(tr(T + ("true_ok" if true_label == answer else "true_wrong"), label=true_label))
+        caption = tr(T + "probability") + ("" if true_label is None else " · " + tr(T + "true_mark"))
+        st.html(answers.probability_bars(probabilities, caption, true_label))
+
+    details(model, token, outputs, image, answer)
+
+
 st.title("🧠 " + tr(T + "title"))
 st.caption(tr(T + "intro"))
 mnist = mnist_or_stop()
-drawing = current_drawing()
-source = choose_source(drawing)
-controls = st.columns([5, 4, 2], vertical_alignment="bottom")
-with controls[0]:
-    _, model, token = model_picker("inside_network", "inside_model")
-if source == "drawing":
-    image, true_label, input_title = drawing, None, tr(T + "drawing_title")
-else:
-    st.session_state.setdefault("inside_index", 0)
-    index = controls[1].number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, key="inside_index")
-    controls[2].button("🎲 " + tr(T + "random"), on_click=roll, key="inside_random", width="stretch")
-    image = mnist.x_test[index].astype(np.float32) / 255.0
-    true_label = int(mnist.y_test[index])
-    input_title = tr(T + "test_title", index=index, label=true_label)
-
-outputs = activations(model, token, image)
-probabilities = outputs[model.layers[-1].name]
-answer = int(probabilities.argmax())
-
-left, right = st.columns([2, 3])
-left.plotly_chart(digit_chart(image, input_title), key="inside_input", config=NO_BAR)
-if drawing is None:
-    left.caption(tr(T + "no_drawing"))
-    left.page_link("pages/cnn_lab.py", label=tr("nav.cnn_lab"), icon="✏️")
-with right:
-    numbers = st.columns(2)
-    numbers[0].metric(tr(T + "answer"), str(answer))
-    numbers[1].metric(tr(T + "confidence"), f"{probabilities[answer]:.1%}")
-    if true_label is not None:
-        st.markdown(tr(T + ("true_ok" if true_label == answer else "true_wrong"), label=true_label))
-    caption = tr(T + "probability") + ("" if true_label is None else " · " + tr(T + "true_mark"))
-    st.html(answers.probability_bars(probabilities, caption, true_label))
-
-details(model, token, outputs, image, answer)
+inside()

@@ -1,7 +1,7 @@
 """Explore the test set: a random test image (000), the misclassified gallery (002), the confusion matrix.
 
-The model's answers on the 10 000 test images are computed once per model and server; each
-section is a fragment, so its buttons and sliders rerun only that section, and its figures are
+The model's answers on the 10 000 test images are computed once per model and server; the page
+and each section are fragments, so its buttons and sliders rerun only that section, and its figures are
 shared by everyone looking at the same thing.
 """
 from dataclasses import dataclass
@@ -109,24 +109,30 @@ def confusion(run: TestRun, option: str) -> None:
                         key="explorer_cell_gallery", config=NO_BAR)
 
 
+@st.fragment
+def explorer() -> None:
+    """The whole page: choosing a model reruns this, not the app around it."""
+    trained = st.session_state.get("trained_models", {}) or {}
+    option, model, token = model_picker("test_explorer", "explorer_model")
+    with st.spinner(tr(T + "computing", n=len(mnist.x_test))):
+        run = test_run(model, token)
+    recorded = lab_models.recorded_accuracy(option, trained)
+
+    cols = st.columns(3)
+    cols[0].metric(tr(T + "accuracy_here"), f"{run.accuracy:.2%}",
+                   delta=None if recorded is None else f"{(run.accuracy - recorded) * 100:+.2f} pt", delta_color="off")
+    cols[1].metric(tr(T + "accuracy_recorded"), "—" if recorded is None else f"{recorded:.2%}")
+    cols[2].metric(tr(T + "wrong_count"), f"{len(run.wrong)} / {len(run.predicted)}")
+    if recorded is not None:
+        same = abs(run.accuracy - recorded) < 0.0005
+        (st.success if same else st.warning)(tr(T + ("same_accuracy" if same else "different_accuracy")))
+
+    random_image(run)
+    wrong_gallery(run)
+    confusion(run, option)
+
+
 st.title("🗂️ " + tr(T + "title"))
 st.caption(tr(T + "intro"))
 mnist = mnist_or_stop()
-trained = st.session_state.get("trained_models", {}) or {}
-option, model, token = model_picker("test_explorer", "explorer_model")
-with st.spinner(tr(T + "computing", n=len(mnist.x_test))):
-    run = test_run(model, token)
-recorded = lab_models.recorded_accuracy(option, trained)
-
-cols = st.columns(3)
-cols[0].metric(tr(T + "accuracy_here"), f"{run.accuracy:.2%}",
-               delta=None if recorded is None else f"{(run.accuracy - recorded) * 100:+.2f} pt", delta_color="off")
-cols[1].metric(tr(T + "accuracy_recorded"), "—" if recorded is None else f"{recorded:.2%}")
-cols[2].metric(tr(T + "wrong_count"), f"{len(run.wrong)} / {len(run.predicted)}")
-if recorded is not None:
-    same = abs(run.accuracy - recorded) < 0.0005
-    (st.success if same else st.warning)(tr(T + ("same_accuracy" if same else "different_accuracy")))
-
-random_image(run)
-wrong_gallery(run)
-confusion(run, option)
+explorer()

@@ -94,6 +94,7 @@ def test_gallery_is_one_heatmap_with_a_caption_over_each_digit():
     fig = digits.gallery_figure(images, ["7→1", "2→3", "5→6"], columns=2, caption_colors=["red", "green", "red"])
     assert len(fig.data) == 1
     z = np.asarray(fig.data[0].z)
+    assert z.dtype == np.uint8 and z[0].max() == 0  # bytes stay bytes, paper (0) between the digits
     gap, band = 3, 9                                # round(28·0.12), ceil(28·0.3)
     assert z.shape == (2 * (28 + band), 2 * 28 + gap)
     assert z[band + 10, 28 + gap + 10] == 255 and np.nansum(z) == 255

@@ -152,9 +152,27 @@ def test_occlusion_of_blank_background_changes_nothing(colab, seven):
     assert (explain.occlusion_map(colab, np.zeros((28, 28), np.float32), 7) == 0).all()
 
 
+def test_occlusion_with_stride_2_is_the_mean_drop_over_the_squares_covering_a_pixel(colab, seven):
+    size, stride = 4, 2
+    attribution = explain.occlusion_map(colab, seven, 7, size=size, stride=stride)
+    row, col = (int(v) for v in np.unravel_index(np.abs(attribution).argmax(), attribution.shape))
+    starts = list(range(0, 28 - size + 1, stride))  # 0, 2, …, 24: the last square ends at 28
+    before = explain.log_odds(explain.logits(colab, seven[None]), 7)[0]
+    drops = []
+    for r in (r for r in starts if r <= row < r + size):
+        for c in (c for c in starts if c <= col < c + size):
+            hidden = seven.copy()
+            hidden[r:r + size, c:c + size] = 0
+            drops.append(before - explain.log_odds(explain.logits(colab, hidden[None]), 7)[0])
+    assert len(drops) in (1, 2, 4)  # a pixel lies under one or two squares along each axis
+    assert attribution[row, col] == pytest.approx(np.mean(drops), rel=1e-4, abs=1e-6)
+    with pytest.raises(ValueError):
+        explain.occlusion_map(colab, seven, 7, size=2, stride=3)  # pixels would be skipped
+
+
 def test_occlusion_value_is_the_mean_drop_over_covering_squares(colab, seven):
     """Recompute one pixel of the map by hand: 1×1 squares, so the map is each pixel's own drop."""
-    attribution = explain.occlusion_map(colab, seven, 7, size=1)
+    attribution = explain.occlusion_map(colab, seven, 7, size=1, stride=1)
     row, col = np.unravel_index(np.abs(attribution).argmax(), attribution.shape)
     hidden = seven.copy()
     hidden[row, col] = 0

@@ -113,8 +113,10 @@ def test_inside_widgets_change_what_is_shown():
 
     open_tab(at, "why")
     assert at.selectbox(key="inside_why_target__en").value == "answer"  # explains the network's own answer first
-    at.radio(key="inside_why_method__en").set_value("gradient").run(timeout=TIMEOUT)
+    assert at.radio(key="inside_why_method__en").value == "gradient"  # the instant one first
     assert has(at, "**Gradient × input**") and not has(at, "**Occlusion**")
+    at.radio(key="inside_why_method__en").set_value("occlusion").run(timeout=TIMEOUT)
+    assert has(at, "**Occlusion**") and not has(at, "**Gradient × input**")
     at.selectbox(key="inside_why_target__en").set_value(3).run(timeout=TIMEOUT)
     assert has(at, "pushed towards **3**")
 

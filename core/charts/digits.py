@@ -16,7 +16,15 @@ import numpy as np
 import plotly.graph_objects as go
 from PIL import Image, ImageOps
 
-from core.charts.style import INK, RED, figure
+from core.charts import style
+from core.charts.style import INK, RED
+
+
+def figure(data: list[dict], layout: dict) -> go.Figure:
+    """``style.figure`` without plotly's default template: Streamlit's theme replaces it in the browser
+    anyway, and it is 15 kB that every rerun would copy, encode and send per chart (our colours are explicit)."""
+    return style.figure(data, {"template": {}, **layout})
+
 
 WIDTH = 620  # plot width (page minus colour bar) at 1280×720 with the sidebar open; sizes the heights
 HIDDEN_X = {"visible": False, "constrain": "domain"}
@@ -51,14 +59,16 @@ def digit_figure(image: np.ndarray, title: str = "", box: tuple[int, int, int, i
     return figure([trace], layout)
 
 
-def mosaic(maps: np.ndarray, columns: int, gap: int, band: int) -> np.ndarray:
-    """(n, h, w) maps → one float32 array of tiles, ``columns`` per row, NaN between them.
+def mosaic(maps: np.ndarray, columns: int, gap: int, band: int, blank: float = np.nan) -> np.ndarray:
+    """(n, h, w) maps → one array of tiles, ``columns`` per row, ``blank`` between them.
 
-    ``band`` blank rows above every tile row leave room for titles; ``gap`` blank columns separate tiles.
+    ``band`` blank rows above every tile row leave room for titles; ``gap`` blank columns separate
+    tiles. NaN (no colour) gives float32; a number keeps the maps' own type (uint8 digits: 4× smaller).
     """
     n, h, w = maps.shape
     rows = math.ceil(n / columns)
-    z = np.full((rows * (h + band), columns * (w + gap) - gap), np.nan, dtype=np.float32)
+    dtype = np.float32 if np.isnan(blank) else maps.dtype
+    z = np.full((rows * (h + band), columns * (w + gap) - gap), blank, dtype=dtype)
     for k in range(n):
         top = (k // columns) * (h + band) + band
         left = (k % columns) * (w + gap)
@@ -69,11 +79,12 @@ def mosaic(maps: np.ndarray, columns: int, gap: int, band: int) -> np.ndarray:
 def tiles_figure(images: np.ndarray, titles: list[str], columns: int = 8, colorscale=INK,
                  zmin: float = 0.0, zmax: float | None = None, colorbar_title: str | None = None,
                  title_size: int = 14, title_lines: int = 1, title_colors: list[str] | None = None,
-                 hover: str = "%{z:.3f}", width: int = WIDTH) -> go.Figure:
+                 hover: str = "%{z:.3f}", width: int = WIDTH, blank: float = np.nan) -> go.Figure:
     """Small images (n, h, w) as one tiled heatmap on one colour scale, a title above each tile.
 
-    The colour bar is shown when ``colorbar_title`` is given. Hover shows the value only: per-pixel
-    tile coordinates would triple what every rerun sends.
+    The colour bar is shown when ``colorbar_title`` is given; ``blank`` fills the space between
+    tiles (see ``mosaic``). Hover shows the value only: per-pixel tile coordinates would triple
+    what every rerun sends.
     """
     images = np.asarray(images)
     n = len(images)
@@ -83,7 +94,7 @@ def tiles_figure(images: np.ndarray, titles: list[str], columns: int = 8, colors
     columns = max(1, min(columns, n))
     gap = max(1, round(w * 0.12))
     band = max(1, math.ceil(h * (0.5 if h <= 6 else 0.3))) * title_lines  # more room for tiny tiles
-    z = mosaic(images, columns, gap, band)
+    z = mosaic(images, columns, gap, band, blank)
     trace = {"type": "heatmap", "z": z, "colorscale": colorscale, "zmin": zmin,
              "zmax": full_ink(images) if zmax is None else zmax, "hoverongaps": False,
              "hovertemplate": hover + "<extra></extra>", "showscale": colorbar_title is not None}
@@ -104,9 +115,14 @@ def tiles_figure(images: np.ndarray, titles: list[str], columns: int = 8, colors
 
 def gallery_figure(images: np.ndarray, captions: list[str], columns: int = 10, caption_lines: int = 1,
                    caption_colors: list[str] | None = None) -> go.Figure:
-    """Test digits in a grid, each with its caption above (e.g. "7 → 1"); ``caption_colors`` per caption."""
+    """Test digits in a grid, each with its caption above (e.g. "7 → 1"); ``caption_colors`` per caption.
+
+    0–255 digits stay bytes, with paper (0) between them.
+    """
+    images = np.asarray(images)
     return tiles_figure(images, captions, columns=columns, title_size=15, title_lines=caption_lines,
-                        title_colors=caption_colors, hover="%{z}", width=WIDTH + 60)
+                        title_colors=caption_colors, hover="%{z}", width=WIDTH + 60,
+                        blank=0 if images.dtype == np.uint8 else np.nan)
 
 
 def confusion_figure(matrix: np.ndarray, x_title: str, y_title: str, mark: tuple[int, int] | None = None,

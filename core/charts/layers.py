@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from core.charts.digits import HIDDEN_X, HIDDEN_Y, tiles_figure
-from core.charts.style import BLUE, INK, ORANGE, RED, SIGNED, figure
+from core.charts.digits import HIDDEN_X, HIDDEN_Y, figure, tiles_figure
+from core.charts.style import BLUE, INK, ORANGE, RED, SIGNED
 
 MAPS = "Viridis"  # activations: dark = 0, yellow = strong
 
