@@ -92,16 +92,16 @@ def test_gallery_is_one_heatmap_with_a_caption_over_each_digit():
     images = np.zeros((3, 28, 28), np.uint8)
     images[1, 10, 10] = 255
     fig = digits.gallery_figure(images, ["7→1", "2→3", "5→6"], columns=2, caption_colors=["red", "green", "red"])
-    assert len(fig.data) == 1
-    z = np.asarray(fig.data[0].z)
+    heat, captions = fig.data                      # the digits, and one text trace for every caption
+    z = np.asarray(heat.z)
     assert z.dtype == np.uint8 and z[0].max() == 0  # bytes stay bytes, paper (0) between the digits
     gap, band = 3, 9                                # round(28·0.12), ceil(28·0.3)
     assert z.shape == (2 * (28 + band), 2 * 28 + gap)
     assert z[band + 10, 28 + gap + 10] == 255 and np.nansum(z) == 255
     assert (fig.data[0].zmin, fig.data[0].zmax) == (0.0, 255.0)
-    captions = fig.layout.annotations
-    assert [a.text for a in captions] == ["7→1", "2→3", "5→6"] and [a.font.color for a in captions] == ["red", "green", "red"]
-    assert captions[1].x == 28 + gap + 13.5 and captions[2].y == 28 + band + band - 0.5  # centred above its tile
+    assert list(captions.text) == ["7→1", "2→3", "5→6"] and list(captions.textfont.color) == ["red", "green", "red"]
+    assert captions.x[1] == 28 + gap + 13.5 and captions.y[2] == 28 + band + band - 0.5  # centred above its tile
+    assert captions.textposition == "top center" and captions.hoverinfo == "skip"
     assert len(digits.gallery_figure(images[:0], []).data) == 0
 
 
@@ -120,7 +120,7 @@ def test_confusion_figure_colours_mistakes_and_correct_answers_apart():
 def test_map_grid_scales_weights_symmetrically_and_activations_from_zero():
     weights = np.random.default_rng(0).normal(size=(5, 4, 4))
     fig = layers.map_grid(weights, [f"#{k}" for k in range(5)], columns=3, colorscale=SIGNED, zmid=0.0)
-    assert [a.text for a in fig.layout.annotations] == ["#0", "#1", "#2", "#3", "#4"]
+    assert list(fig.data[1].text) == ["#0", "#1", "#2", "#3", "#4"]
     heatmap = fig.data[0]
     assert heatmap.zmin == -heatmap.zmax == pytest.approx(-np.abs(weights).max())  # white means 0
     assert np.nanmax(heatmap.z) == pytest.approx(weights.max(), rel=1e-6)

@@ -82,11 +82,11 @@ def test_inside_shows_every_layer_for_test_image_0(lang, reads, correct, maps_wo
     # only the open tab runs: the input image and one grid per feature layer (16 maps each)
     figures = charts(at)
     assert len(figures) == 1 + 4
-    assert [len(fig["layout"]["annotations"]) for fig in figures[1:]] == [16] * 4
+    assert [len(fig["data"][1]["text"]) for fig in figures[1:]] == [16] * 4  # the tiles' titles
     assert bars(at).count("✔</span>") == 1 and "width:100.0%" in bars(at)  # test image 0 is a 7, read as a sure 7
     open_tab(at, "dense")
     assert len(charts(at)) == 1 + 1  # colab_cnn: the filters, no hidden dense layer
-    assert len(charts(at)[1]["layout"]["annotations"]) == 32
+    assert len(charts(at)[1]["data"][1]["text"]) == 32
     open_tab(at, "pixel")
     assert any("✅" in value for value in texts(at))  # the pixel sum equals Keras' value
     assert len(charts(at)) == 1 + 3  # the input with its square, the map with its pixel, the sum

@@ -18,6 +18,7 @@ POOL_KINDS = ("MaxPooling2D", "AveragePooling2D")
 _ACTIVATION_MODELS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _PENULTIMATE_MODELS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _GRADIENT_FUNCTIONS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_HIDDEN_FUNCTIONS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 # ---------------------------------------------------------------- layers and activations
@@ -173,10 +174,30 @@ def _penultimate_model(model):
     return sub
 
 
+def _hidden_function(model):
+    """A traced TensorFlow function (N, 28, 28, 1) → the output layer's input, for any N; once per model.
+
+    One trace for every batch size: occlusion sends a different number of squares for every image,
+    and Keras' predict_on_batch would trace again (a tenth of a second) for new sizes.
+    """
+    function = _HIDDEN_FUNCTIONS.get(model)
+    if function is None:
+        import tensorflow as tf
+
+        penultimate = _penultimate_model(model)
+
+        @tf.function(input_signature=[tf.TensorSpec([None, 28, 28, 1], tf.float32)])
+        def function(x):
+            return penultimate(x, training=False)
+
+        _HIDDEN_FUNCTIONS[model] = function
+    return function
+
+
 def logits(model, images: np.ndarray) -> np.ndarray:
     """(N, 28, 28) images → (N, 10) scores before softmax: output layer's input @ W + b (float64)."""
     batch = np.asarray(images, dtype=np.float32).reshape(-1, 28, 28, 1)
-    hidden = np.asarray(_penultimate_model(model).predict_on_batch(batch), dtype=np.float64)
+    hidden = np.asarray(_hidden_function(model)(batch), dtype=np.float64)
     output = model.layers[-1]
     return hidden @ np.asarray(output.kernel, dtype=np.float64) + np.asarray(output.bias, dtype=np.float64)
 
