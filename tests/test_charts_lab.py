@@ -1,4 +1,6 @@
 """core.charts.answers, digits and layers: the lab pages' answers, digits and layer figures, checked by hand."""
+import json
+
 import numpy as np
 import plotly.io as pio
 import pytest
@@ -155,3 +157,8 @@ def test_figures_serialise_to_json_as_the_browser_gets_them():
     ]
     for fig in figures:
         assert pio.from_json(pio.to_json(fig, validate=False), skip_invalid=False).data
+        for trace in json.loads(pio.to_json(fig, validate=False))["data"]:
+            # plotly.js knows "Viridis" but not plotly.py's "RdBu_r": every scale goes as a list
+            assert "colorscale" not in trace or isinstance(trace["colorscale"], list)
+    signed = layers.pixel_sum_figure(np.ones((3, 3)), np.ones((3, 3)), ("a", "b", "c")).data[0].colorscale
+    assert [list(step) for step in signed if step[0] == 0.5] == [[0.5, "rgb(247,247,247)"]]  # 0 is (nearly) white

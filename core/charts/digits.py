@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 import plotly.graph_objects as go
+from plotly.colors import get_colorscale
 from PIL import Image, ImageOps
 
 from core.charts import style
@@ -21,8 +22,14 @@ from core.charts.style import INK, RED
 
 
 def figure(data: list[dict], layout: dict) -> go.Figure:
-    """``style.figure`` without plotly's default template: Streamlit's theme replaces it in the browser
-    anyway, and it is 15 kB that every rerun would copy, encode and send per chart (our colours are explicit)."""
+    """``style.figure`` with colour scales spelled out and without plotly's default template.
+
+    A named scale such as "RdBu_r" is a plotly.py name that plotly.js does not know: unvalidated,
+    it reached the browser as a wrong scale. The template: Streamlit's theme replaces it in the
+    browser anyway, and it is 15 kB that every rerun would copy, encode and send per chart.
+    """
+    data = [{**trace, "colorscale": get_colorscale(trace["colorscale"])} if isinstance(trace.get("colorscale"), str)
+            else trace for trace in data]
     return style.figure(data, {"template": {}, **layout})
 
 
