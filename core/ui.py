@@ -188,6 +188,13 @@ def shipped_model(key: str, stamp: float | None):
         return None, error.detail
 
 
+def model_name(option: str) -> str:
+    """A model option's name: the shipped model's translated name, or 🏋️ and the label of one trained this session."""
+    if lab_models.is_trained(option):
+        return "🏋️ " + option[len(lab_models.TRAINED):]
+    return tr(f"models.{option}.name")
+
+
 def model_picker(area: str, key: str):
     """A select box over the shipped and this session's trained models → (option, model, cache token).
 
@@ -198,11 +205,11 @@ def model_picker(area: str, key: str):
     choices = lab_models.options(trained)
     labels = {}  # built during the run: AppTest formats the options later, outside it
     for option in choices:
-        if lab_models.is_trained(option):
-            labels[option] = "🏋️ " + option[len(lab_models.TRAINED):]
-        else:
-            name = f"{tr(f'models.{option}.name')} ({REGISTRY[option].doc})"
-            labels[option] = name if lab_models.weights_stamp(option) else name + " — " + tr(f"{area}.not_ready")
+        labels[option] = model_name(option)
+        if not lab_models.is_trained(option):
+            labels[option] += f" ({REGISTRY[option].doc})"
+            if not lab_models.weights_stamp(option):
+                labels[option] += " — " + tr(f"{area}.not_ready")
     option = st.selectbox(tr(f"{area}.model"), choices, format_func=labels.get,
                           key=lang_key(key, choices[lab_models.default_index(choices)]))
     if lab_models.is_trained(option):
@@ -210,12 +217,12 @@ def model_picker(area: str, key: str):
         return option, model, f"{option}:{id(model)}"
     stamp = lab_models.weights_stamp(option)
     if stamp is None:
-        st.warning(tr(f"{area}.unavailable", name=tr(f"models.{option}.name")))
+        st.warning(tr(f"{area}.unavailable", name=model_name(option)))
         st.stop()
     with st.spinner(tr("common.loading_tensorflow")):
         model, why = shipped_model(option, stamp)
     if model is None:
-        st.error(tr(f"{area}.damaged", name=option, detail=why))
+        st.error(tr(f"{area}.damaged", name=model_name(option), detail=why))
         st.stop()
     return option, model, f"{option}:{stamp}"
 

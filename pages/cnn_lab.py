@@ -2,46 +2,90 @@
 
 Document 004 ends with digits drawn by mouse; 001 warns that a digit shrunk whole, off-centre or
 oddly sized, is misread. Beside the MNIST-way preparation the page shows that naive way.
+The page is a fragment and so are its drawing and upload parts: a stroke reruns only the drawing
+part, an upload only its own, a model choice the page but not the app around it.
 """
 import numpy as np
 import streamlit as st
 from dojo_canvas import st_canvas  # streamlit-drawable-canvas, answering 30 ms after a stroke (vendor/)
 
-from core.charts import lab as charts_lab
-from core.lab import inference
+from core.charts import answers, digits
 from core.lab import catalog as lab_models
-from core.lab import preprocess
-from core.ui import lang_key, shipped_model, tr
+from core.lab import inference, preprocess
+from core.ui import model_name, model_picker, shipped_model, tr
 from models.zoo import REGISTRY, pretrained_meta
 
 CANVAS_KEY = "lab_canvas"  # + "_<n>"; the clear button moves on to the next n
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp"]
 
 
-def model_of(option: str, trained: dict):
-    """(model, why unavailable) of a picker option: a registry key or "trained:<label>"."""
-    if lab_models.is_trained(option):
-        model = trained[option[len(lab_models.TRAINED):]].get("model")
-        return model, None if model is not None else "no model"
-    return shipped_model(option, lab_models.weights_stamp(option))
+def every_model(options: list[str], trained: dict) -> dict:
+    """Each option's model, or None when its weights are missing or damaged (for the side-by-side table)."""
+    models = {}
+    for option in options:
+        if lab_models.is_trained(option):
+            models[option] = trained[option[len(lab_models.TRAINED):]].get("model")
+        else:
+            stamp = lab_models.weights_stamp(option)
+            models[option] = shipped_model(option, stamp)[0] if stamp else None
+    return models
 
 
-def option_name(option: str, status: dict) -> str:
-    """The picker's label of an option, marked when its model is unavailable."""
-    if lab_models.is_trained(option):
-        name = tr("cnn_lab.trained_prefix") + option[len(lab_models.TRAINED):]
-    else:
-        name = tr(f"models.{option}.name")
-    return name if status[option][0] is not None else name + tr("cnn_lab.unavailable_suffix")
+def token(option: str, model) -> str:
+    """What identifies a model's answers in the caches: a shipped model's weights file, or the object."""
+    stamp = None if lab_models.is_trained(option) else lab_models.weights_stamp(option)
+    return f"{option}:{stamp}" if stamp else f"{option}:{id(model)}"
 
 
-def option_facts(option: str, trained: dict, model) -> dict:
-    """Document, parameters and test accuracy of a picker option, for the side-by-side table."""
+@st.cache_resource(show_spinner=False, max_entries=4)
+def shipped_together(_models: tuple, tokens: tuple):
+    """The shipped models as one Keras ensemble (one call per drawing), once per server and set of weights."""
+    return inference.ensemble(list(_models))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def speed(_model, model_token: str) -> float:
+    """ms of one prediction, measured once per model (the table's column and the stroke caption)."""
+    return inference.prediction_ms(_model)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def read_drawing(png: bytes):
+    """(MNIST-way 28×28, naive 28×28) of the canvas' PNG, or None without ink; once per drawing."""
+    try:
+        return preprocess.read_canvas(png)
+    except preprocess.EmptyDrawingError:
+        return None
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def answers_of(_shipped, shipped_tokens: tuple, _trained: tuple, trained_tokens: tuple, digit: np.ndarray) -> dict:
+    """{model token: (10,) probabilities} of one drawing for every usable model; once per drawing.
+
+    A pen, toggle or model change reruns the drawing part without a new drawing: these come from here.
+    """
+    found = {}
+    if _shipped is not None:
+        found.update(zip(shipped_tokens, inference.ensemble_proba(_shipped, digit)))
+    for model, each in zip(_trained, trained_tokens):
+        found[each] = inference.predict_proba(model, digit[np.newaxis])[0]
+    return found
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def naive_answer(_model, model_token: str, naive: np.ndarray) -> np.ndarray:
+    return inference.predict_proba(_model, naive[np.newaxis])[0]
+
+
+def facts(option: str, trained: dict, model) -> dict:
+    """Name, document, parameters, test accuracy and ms per prediction of an option, for the side-by-side table."""
     key = lab_models.architecture(option, trained)
     meta = {} if lab_models.is_trained(option) else (pretrained_meta(option) or {})
-    return {"doc": REGISTRY[key].doc if key in REGISTRY else "",
+    name = model_name(option) + ("" if model is not None else tr("cnn_lab.unavailable_suffix"))
+    return {"name": name, "doc": REGISTRY[key].doc if key in REGISTRY else "",
             "parameters": meta.get("parameters") or (model.count_params() if model is not None else None),
-            "accuracy": lab_models.recorded_accuracy(option, trained)}
+            "accuracy": lab_models.recorded_accuracy(option, trained),
+            "ms": None if model is None else speed(model, token(option, model))}
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -53,26 +97,19 @@ def prepared_upload(data: bytes):
         return None, (error.key, error.values)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def upload_preview(data: bytes):
+    return digits.thumbnail(data)
+
+
 def clear_canvas() -> None:
     st.session_state["lab_canvas_n"] = st.session_state.get("lab_canvas_n", 0) + 1
 
 
-st.title(tr("cnn_lab.title"))
-st.caption(tr("cnn_lab.intro"))
-trained = st.session_state.get("trained_models") or {}
-options = lab_models.options(trained)
-with st.spinner(tr("cnn_lab.loading")):
-    status = {option: model_of(option, trained) for option in options}
-choice = st.selectbox(tr("cnn_lab.model_label"), options, format_func=lambda option: option_name(option, status),
-                      key=lang_key("lab_model", options[lab_models.default_index(options)]))
-model, why = status[choice]
-if model is None:
-    st.error(tr("cnn_lab.model_unavailable", name=option_name(choice, status), detail=why))
-
-
 @st.fragment
-def draw_and_read(model, options: list, status: dict, trained: dict) -> None:
-    """Canvas → prepared 28×28 → answer, naive way, side by side. A stroke reruns only this part."""
+def draw_and_read(option: str, models: dict, table: dict) -> None:
+    """Canvas → prepared 28×28 → answer, naive way, all models side by side. A stroke reruns only this part."""
+    model = models[option]
     draw_col, seen_col, answer_col = st.columns([1.3, 1, 1.1], gap="small")
     with draw_col:
         st.subheader(tr("cnn_lab.draw_title"))
@@ -85,89 +122,101 @@ def draw_and_read(model, options: list, status: dict, trained: dict) -> None:
         st.button(tr("cnn_lab.clear"), on_click=clear_canvas, key="lab_clear")
         st.caption(tr("cnn_lab.canvas_help"))
 
-    drawing = canvas.image_data  # (280, 280, 4) RGBA, decoded from PNG on each access
-    digit = None
-    if drawing is not None:
-        try:
-            digit = preprocess.canvas_to_mnist(drawing)
-        except preprocess.EmptyDrawingError:
-            digit = None
-    if digit is None:
+    png = canvas.image_bytes
+    read_ways = None if png is None else read_drawing(png)
+    if read_ways is None:
         seen_col.info(tr("cnn_lab.draw_hint"))
         st.header(tr("cnn_lab.compare_title"))
         st.info(tr("cnn_lab.compare_hint"))
         return
+    digit, naive = read_ways
     st.session_state["last_digit"] = digit
 
-    if model is not None:  # the answer first: it is what the class waits for
-        proba, ms = inference.timed_proba(model, digit, repeats=1)
-        read = charts_lab.answer(proba)
-        with answer_col:
-            st.subheader(tr("cnn_lab.answer_title"))
-            with st.container(key="lab_answer"):
-                st.metric(tr("cnn_lab.answer_label"), str(read.digit))
-                st.markdown(tr("cnn_lab.confidence", p=f"{read.confidence * 100:.1f}"))
-                with st.container(key="lab_strokes"):
-                    strokes = len((canvas.json_data or {}).get("objects", []))
-                    st.caption(tr("cnn_lab.strokes", n=strokes, ms=f"{ms:.1f}"))
-            if not read.sure:
-                st.warning(tr("cnn_lab.unsure", digit=read.digit, p=f"{read.confidence * 100:.0f}",
-                              other=read.runner_up, q=f"{read.runner_up_confidence * 100:.0f}"))
-            st.html(charts_lab.probability_bars(proba, tr("cnn_lab.bars_title")))
+    usable = {each: m for each, m in models.items() if m is not None}
+    tokens = {each: token(each, m) for each, m in usable.items()}
+    shipped = [each for each in usable if not lab_models.is_trained(each)]
+    trained = [each for each in usable if lab_models.is_trained(each)]
+    together = shipped_together(tuple(usable[each] for each in shipped), tuple(tokens[each] for each in shipped)) \
+        if shipped else None
+    found = answers_of(together, tuple(tokens[each] for each in shipped),
+                       tuple(usable[each] for each in trained), tuple(tokens[each] for each in trained), digit)
+    proba = found[tokens[option]]
+    read = answers.answer(proba)
+    with answer_col:
+        st.subheader(tr("cnn_lab.answer_title"))
+        with st.container(key="lab_answer"):
+            st.metric(tr("cnn_lab.answer_label"), str(read.digit))
+            st.markdown(tr("cnn_lab.confidence", p=f"{read.confidence * 100:.1f}"))
+            with st.container(key="lab_strokes"):
+                strokes = len((canvas.json_data or {}).get("objects", []))
+                st.caption(tr("cnn_lab.strokes", n=strokes, ms=f"{table[option]['ms']:.1f}"))
+        if not read.sure:
+            st.warning(tr("cnn_lab.unsure", digit=read.digit, p=f"{read.confidence * 100:.0f}",
+                          other=read.runner_up, q=f"{read.runner_up_confidence * 100:.0f}"))
+        st.html(answers.probability_bars(proba, tr("cnn_lab.bars_title")))
 
     with seen_col:
         st.subheader(tr("cnn_lab.prepared_title"))
         with st.container(key="lab_prepared"):
-            st.image(charts_lab.enlarge(digit), width=168)
+            st.html(digits.digit_html(digit, 168, tr("cnn_lab.prepared_title")))
         st.caption(tr("cnn_lab.prepared_caption"))
         show_pixels = st.toggle(tr("cnn_lab.show_pixels"), key="lab_pixels")
-        if model is not None:
-            naive = preprocess.naive_resize(drawing)
-            naive_read = charts_lab.answer(inference.predict_proba(model, naive[np.newaxis])[0])
-            with st.container(border=True, key="lab_naive"):
-                st.markdown(f"**{tr('cnn_lab.naive_title')}**")
-                st.image(charts_lab.enlarge(naive, 3), width=84)
-                st.markdown(tr("cnn_lab.naive_answer", digit=naive_read.digit,
-                               confidence=f"{naive_read.confidence * 100:.0f}"))
-                same = naive_read.digit == read.digit
-                st.caption(tr("cnn_lab.naive_agrees" if same else "cnn_lab.naive_differs"))
+        naive_read = answers.answer(naive_answer(model, tokens[option], naive))
+        with st.container(border=True, key="lab_naive"):
+            st.markdown(f"**{tr('cnn_lab.naive_title')}**")
+            st.html(digits.digit_html(naive, 84, tr("cnn_lab.naive_title")))
+            st.markdown(tr("cnn_lab.naive_answer", digit=naive_read.digit,
+                           confidence=f"{naive_read.confidence * 100:.0f}"))
+            st.caption(tr("cnn_lab.naive_agrees" if naive_read.digit == read.digit else "cnn_lab.naive_differs"))
 
     if show_pixels:
         with st.container(key="lab_pixel_table"):
-            st.html(charts_lab.pixel_table_html(digit))
+            st.html(digits.pixel_table_html(digit))
 
     st.header(tr("cnn_lab.compare_title"))
-    results = []
-    for option in options:
-        each = status[option][0]
-        row = {"name": option_name(option, status), **option_facts(option, trained, each)}
-        if each is not None:
-            row["proba"], row["ms"] = inference.timed_proba(each, digit, repeats=1)
-        results.append(row)
+    rows = [{**row, "proba": found.get(tokens.get(each))} for each, row in table.items()]
     names = ("name", "doc", "answer", "confidence", "parameters", "accuracy", "ms")
-    labels = {name: tr(f"cnn_lab.col_{name}") for name in names}
-    st.table(charts_lab.side_by_side_rows(results, labels), hide_index=True)
+    with st.container(key="lab_compare"):
+        st.markdown(answers.side_by_side(rows, {name: tr(f"cnn_lab.col_{name}") for name in names}))
     st.caption(tr("cnn_lab.compare_caption"))
 
 
-draw_and_read(model, options, status, trained)
-
-st.header(tr("cnn_lab.upload_title"))
-upload = st.file_uploader(tr("cnn_lab.upload_label"), type=UPLOAD_TYPES, help=tr("cnn_lab.upload_help"),
-                          key="lab_upload")
-if upload is not None:
+@st.fragment
+def read_upload(model) -> None:
+    """An uploaded picture → prepared 28×28 → answer (or a clear message). Only this part reruns."""
+    st.header(tr("cnn_lab.upload_title"))
+    upload = st.file_uploader(tr("cnn_lab.upload_label"), type=UPLOAD_TYPES, help=tr("cnn_lab.upload_help"),
+                              key="lab_upload")
+    if upload is None:
+        return
     data = upload.getvalue()
     image, error = prepared_upload(data)
     if error is not None:
         st.error(tr(f"cnn_lab.upload_error.{error[0]}", **error[1]))
-    else:
-        original_col, prepared_col, read_col = st.columns(3)
-        preview = charts_lab.thumbnail(data)
-        if preview is not None:
-            original_col.image(preview, caption=tr("cnn_lab.upload_original"))
-        prepared_col.image(charts_lab.enlarge(image, 5), caption=tr("cnn_lab.upload_prepared"))
-        if model is not None:
-            read = charts_lab.answer(inference.predict_proba(model, image[np.newaxis])[0])
-            with read_col.container(key="lab_upload_answer"):
-                st.markdown(tr("cnn_lab.upload_answer", digit=read.digit,
-                               confidence=f"{read.confidence * 100:.0f}"))
+        return
+    original_col, prepared_col, read_col = st.columns(3)
+    preview = upload_preview(data)
+    if preview is not None:
+        original_col.image(preview, caption=tr("cnn_lab.upload_original"))
+    prepared_col.html(digits.digit_html(image, 140, tr("cnn_lab.upload_prepared")))
+    prepared_col.caption(tr("cnn_lab.upload_prepared"))
+    read = answers.answer(inference.predict_proba(model, image[np.newaxis])[0])
+    with read_col.container(key="lab_upload_answer"):
+        st.markdown(tr("cnn_lab.upload_answer", digit=read.digit, confidence=f"{read.confidence * 100:.0f}"))
+
+
+@st.fragment
+def lab() -> None:
+    """The whole page: choosing a model reruns this, not the app around it."""
+    option, model, _ = model_picker("cnn_lab", "lab_model")
+    trained = st.session_state.get("trained_models") or {}
+    with st.spinner(tr("cnn_lab.loading")):
+        models = every_model(lab_models.options(trained), trained)
+    models[option] = model
+    draw_and_read(option, models, {each: facts(each, trained, models[each]) for each in models})
+    read_upload(model)
+
+
+st.title(tr("cnn_lab.title"))
+st.caption(tr("cnn_lab.intro"))
+lab()

@@ -1,14 +1,29 @@
-"""Inside the network: one digit through every layer — feature maps, filters, dense units, one pixel's sum, why."""
+"""Inside the network: one digit through every layer — feature maps, filters, dense units, one pixel's sum, why.
+
+Layer outputs and figures are cached server-wide by their inputs (a class on test image 0 shares
+one build). The page is a fragment; the tabs run lazily (only the open one), each a fragment of its own.
+"""
 import numpy as np
 import streamlit as st
 
-from core.charts import inside as charts
+from core.charts import answers, digits, layers
+from core.charts.style import INK, NO_BAR, SIGNED
 from core.lab import explain
-from core.ui import lang_key, mnist_or_stop, model_picker, tr
+from core.ui import lang, lang_key, mnist_or_stop, model_picker, shared_chart, tr
 
 T = "inside_network."
-st.title("🧠 " + tr(T + "title"))
-st.caption(tr(T + "intro"))
+digit_chart = shared_chart(digits.digit_figure)
+grid_chart = shared_chart(layers.map_grid)
+bars_chart = shared_chart(layers.activation_bars)
+pixel_chart = shared_chart(layers.pixel_sum_figure)
+channel_chart = shared_chart(layers.channel_figure)
+why_chart = shared_chart(layers.attribution_figure)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def activations(_model, model_token: str, image: np.ndarray) -> dict[str, np.ndarray]:
+    """Every layer's output for one image, once per model and image (never modified afterwards)."""
+    return explain.layer_outputs(_model, image)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -40,43 +55,8 @@ def choose_source(drawing: np.ndarray | None) -> str:
     return st.radio(tr(T + "source"), list(labels), format_func=labels.get, horizontal=True, key=key)
 
 
-mnist = mnist_or_stop()
-drawing = current_drawing()
-source = choose_source(drawing)
-controls = st.columns([5, 4, 2], vertical_alignment="bottom")
-with controls[0]:
-    _, model, token = model_picker("inside_network", "inside_model")
-if source == "drawing":
-    image, true_label, input_title = drawing, None, tr(T + "drawing_title")
-else:
-    def roll():
-        st.session_state["inside_index"] = int(np.random.default_rng().integers(len(mnist.x_test)))
-
-    index = controls[1].number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, 0, key="inside_index")
-    controls[2].button("🎲 " + tr(T + "random"), on_click=roll, key="inside_random", width="stretch")
-    image = mnist.x_test[index].astype(np.float32) / 255.0
-    true_label = int(mnist.y_test[index])
-    input_title = tr(T + "test_title", index=index, label=true_label)
-
-outputs = explain.layer_outputs(model, image)
-probabilities = outputs[model.layers[-1].name]
-answer = int(probabilities.argmax())
-
-left, right = st.columns([2, 3])
-left.plotly_chart(charts.digit_figure(image, input_title, height=300), key="inside_input", config=charts.STATIC)
-if drawing is None:
-    left.caption(tr(T + "no_drawing"))
-    left.page_link("pages/cnn_lab.py", label=tr("nav.cnn_lab"), icon="✏️")
-with right:
-    numbers = st.columns(2)
-    numbers[0].metric(tr(T + "answer"), str(answer))
-    numbers[1].metric(tr(T + "confidence"), f"{probabilities[answer]:.1%}")
-    if true_label is not None:
-        st.markdown(tr(T + ("true_ok" if true_label == answer else "true_wrong"), label=true_label))
-    st.plotly_chart(charts.probability_figure(probabilities, "", tr(T + "probability"), true_label, height=250),
-                    key="inside_probabilities", config=charts.STATIC)
-
-# Each tab is a fragment: its own widgets rerun only that tab, not the whole page.
+def roll() -> None:
+    st.session_state["inside_index"] = int(np.random.default_rng().integers(len(mnist.x_test)))
 
 
 @st.fragment
@@ -89,20 +69,19 @@ def feature_maps(model, outputs):
         count = min(shown, channels)
         st.markdown(tr(T + "layer_heading", name=name, kind=explain.layer_kind(model, name),
                        h=h, w=w, c=channels, shown=count))
-        grid = charts.map_grid(np.moveaxis(maps[:, :, :count], -1, 0), [f"#{k}" for k in range(count)],
-                               columns=8, colorbar_title=tr(T + "activation"))
-        st.plotly_chart(grid, key=f"inside_maps_{name}", config=charts.STATIC)
+        grid = grid_chart(np.moveaxis(maps[:, :, :count], -1, 0), [f"#{k}" for k in range(count)],
+                          colorbar_title=tr(T + "activation"))
+        st.plotly_chart(grid, key=f"inside_maps_{name}", config=NO_BAR)
 
 
-@st.fragment
 def filters_and_dense(model, outputs):
-    kernels, biases = explain.first_layer_filters(model)
+    kernels, _ = explain.first_layer_filters(model)
     first = explain.conv_layer_names(model)[0]
     st.subheader(tr(T + "filters_title", name=first, k=kernels.shape[0], n=kernels.shape[-1]))
     st.markdown(tr(T + "filters_caption"))
-    grid = charts.map_grid(np.moveaxis(kernels, -1, 0), [f"#{k}" for k in range(kernels.shape[-1])], columns=8,
-                           colorscale=charts.DIVERGING, zmid=0.0, colorbar_title=tr(T + "weight"))
-    st.plotly_chart(grid, key="inside_filters", config=charts.STATIC)
+    grid = grid_chart(np.moveaxis(kernels, -1, 0), [f"#{k}" for k in range(kernels.shape[-1])],
+                      colorscale=SIGNED, zmid=0.0, colorbar_title=tr(T + "weight"))
+    st.plotly_chart(grid, key="inside_filters", config=NO_BAR)
     dense_names = explain.hidden_dense_names(model)
     if not dense_names:
         st.info(tr(T + "no_dense"))
@@ -110,9 +89,7 @@ def filters_and_dense(model, outputs):
         units = outputs[name]
         st.subheader(tr(T + "dense_title", name=name, units=len(units)))
         st.caption(tr(T + "dense_caption", active=int((units > 0).sum()), units=len(units)))
-        bars = charts.bar_figure(units, [str(i) for i in range(len(units))], highlight=int(units.argmax()),
-                                 y_title=tr(T + "activation"), height=260)
-        st.plotly_chart(bars, key=f"inside_dense_{name}", config=charts.STATIC)
+        st.plotly_chart(bars_chart(units, tr(T + "activation")), key=f"inside_dense_{name}", config=NO_BAR)
 
 
 @st.fragment
@@ -140,23 +117,27 @@ def one_pixel(model, outputs, image):
                                                       strongest, key=f"inside_pixel_channel_{layer}")
     k = pixel.kernel.shape[0]
     box = (pixel.top, pixel.left, k, pixel.kernel.shape[1])
-    source_title = tr(T + "source_image") if in_channels == 1 else tr(
-        T + "source_map", name=explain.previous_layer(model, layer), channel=shown_channel)
+    if in_channels == 1:  # the image itself, drawn as a digit
+        source_view = digit_chart(source[:, :, 0], tr(T + "source_image"), box=box)
+    else:
+        plane = source[:, :, shown_channel]
+        source_view = digit_chart(plane, tr(T + "source_map", name=explain.previous_layer(model, layer),
+                                            channel=shown_channel),
+                                  box=box, colorscale=layers.MAPS, zmax=max(1.0, float(plane.max())))
+    target = maps[:, :, channel]
     views = st.columns(2)
-    views[0].plotly_chart(charts.digit_figure(source[:, :, shown_channel], source_title, box=box, height=300,
-                                              colorscale=charts.INK if in_channels == 1 else charts.MAPS),
-                          key="inside_pixel_source", config=charts.STATIC)
-    views[1].plotly_chart(charts.digit_figure(maps[:, :, channel], tr(T + "target_map", name=layer, channel=channel),
-                                              box=(row, col, 1, 1), height=300, colorscale=charts.MAPS),
-                          key="inside_pixel_target", config=charts.STATIC)
-    st.plotly_chart(charts.pixel_sum_figure(
-        pixel.kernel[:, :, shown_channel], pixel.patch[:, :, shown_channel],
-        (tr(T + "kernel_title"), tr(T + "patch_title"), tr(T + "products_title")),
-        patch_colorscale=charts.INK if in_channels == 1 else charts.MAPS), key="inside_pixel_sum", config=charts.STATIC)
+    views[0].plotly_chart(source_view, key="inside_pixel_source", config=NO_BAR)
+    views[1].plotly_chart(digit_chart(target, tr(T + "target_map", name=layer, channel=channel), box=(row, col, 1, 1),
+                                      colorscale=layers.MAPS, zmax=max(1.0, float(target.max()))),
+                          key="inside_pixel_target", config=NO_BAR)
+    st.plotly_chart(pixel_chart(pixel.kernel[:, :, shown_channel], pixel.patch[:, :, shown_channel],
+                                (tr(T + "kernel_title"), tr(T + "patch_title"), tr(T + "products_title")),
+                                patch_colorscale=INK if in_channels == 1 else layers.MAPS),
+                    key="inside_pixel_sum", config=NO_BAR)
     if in_channels > 1:
-        bars = charts.channel_figure(pixel.per_channel, tr(T + "channels_title", n=in_channels),
-                                     tr(T + "channels_axis"), chosen=shown_channel)
-        st.plotly_chart(bars, key="inside_channels", config=charts.STATIC)
+        bars = channel_chart(pixel.per_channel, tr(T + "channels_title", n=in_channels), tr(T + "channels_axis"),
+                             chosen=shown_channel)
+        st.plotly_chart(bars, key="inside_channels", config=NO_BAR)
     formula = "sum_first" if in_channels == 1 else "sum_deep"
     st.markdown(tr(T + formula, n=in_channels, k=k, sum=f"{pixel.weighted_sum:.4f}", bias=f"{pixel.bias:+.4f}",
                    total=f"{pixel.total:.4f}", value=f"{pixel.value:.4f}"))
@@ -170,29 +151,80 @@ def one_pixel(model, outputs, image):
 def why_this_answer(model, token, image, answer):
     st.markdown(tr(T + "why_intro"))
     cols = st.columns(2)
-    methods = {m: tr(T + f"method_{m}") for m in ("occlusion", "gradient")}
+    methods = {m: tr(T + f"method_{m}") for m in ("gradient", "occlusion")}  # gradient first: one backward pass
     method = cols[0].radio(tr(T + "why_method"), list(methods), horizontal=True,
-                           format_func=methods.get, key=lang_key("inside_why_method", "occlusion"))
+                           format_func=methods.get, key=lang_key("inside_why_method", "gradient"))
     targets = {"answer": tr(T + "target_answer", digit=answer)} | {d: str(d) for d in range(10)}
     target = cols[1].selectbox(tr(T + "why_target"), list(targets), format_func=targets.get,
                                key=lang_key("inside_why_target", "answer"))
     target = answer if target == "answer" else int(target)
     attribution = why_map(model, token, image, target, method)
     left, right = st.columns([3, 2])
-    left.plotly_chart(charts.attribution_figure(image, attribution, tr(T + "why_title", digit=target),
-                                                tr(T + "why_colorbar")), key="inside_why", config=charts.STATIC)
+    left.plotly_chart(why_chart(image, attribution, tr(T + "why_title", digit=target), tr(T + "why_colorbar")),
+                      key="inside_why", config=NO_BAR)
     right.markdown(tr(T + f"why_{method}", digit=target))
     right.markdown(tr(T + "why_colours", digit=target))
     if not np.abs(attribution).max() > 0:
         right.info(tr(T + "why_blank"))
 
 
-tabs = st.tabs([tr(T + "tab_maps"), tr(T + "tab_dense"), tr(T + "tab_pixel"), tr(T + "tab_why")])
-with tabs[0]:
-    feature_maps(model, outputs)
-with tabs[1]:
-    filters_and_dense(model, outputs)
-with tabs[2]:
-    one_pixel(model, outputs, image)
-with tabs[3]:
-    why_this_answer(model, token, image, answer)
+@st.fragment
+def details(model, token, outputs, image, answer):
+    """The four tabs; only the open one runs (switching tabs reruns this fragment, not the page)."""
+    names = ("maps", "dense", "pixel", "why")
+    tabs = st.tabs([tr(T + f"tab_{name}") for name in names], on_change="rerun", key=f"inside_tab_{lang()}")
+    open_tab = next((name for name, tab in zip(names, tabs) if tab.open), "maps")
+    with tabs[names.index(open_tab)]:
+        if open_tab == "maps":
+            feature_maps(model, outputs)
+        elif open_tab == "dense":
+            filters_and_dense(model, outputs)
+        elif open_tab == "pixel":
+            one_pixel(model, outputs, image)
+        else:
+            why_this_answer(model, token, image, answer)
+
+
+@st.fragment
+def inside() -> None:
+    """The whole page: its own widgets rerun this, not the app around it."""
+    drawing = current_drawing()
+    source = choose_source(drawing)
+    controls = st.columns([5, 4, 2], vertical_alignment="bottom")
+    with controls[0]:
+        _, model, token = model_picker("inside_network", "inside_model")
+    if source == "drawing":
+        image, true_label, input_title = drawing, None, tr(T + "drawing_title")
+    else:
+        st.session_state.setdefault("inside_index", 0)
+        index = controls[1].number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, key="inside_index")
+        controls[2].button("🎲 " + tr(T + "random"), on_click=roll, key="inside_random", width="stretch")
+        image = mnist.x_test[index].astype(np.float32) / 255.0
+        true_label = int(mnist.y_test[index])
+        input_title = tr(T + "test_title", index=index, label=true_label)
+
+    outputs = activations(model, token, image)
+    probabilities = outputs[model.layers[-1].name]
+    answer = int(probabilities.argmax())
+
+    left, right = st.columns([2, 3])
+    left.plotly_chart(digit_chart(image, input_title), key="inside_input", config=NO_BAR)
+    if drawing is None:
+        left.caption(tr(T + "no_drawing"))
+        left.page_link("pages/cnn_lab.py", label=tr("nav.cnn_lab"), icon="✏️")
+    with right:
+        numbers = st.columns(2)
+        numbers[0].metric(tr(T + "answer"), str(answer))
+        numbers[1].metric(tr(T + "confidence"), f"{probabilities[answer]:.1%}")
+        if true_label is not None:
+            st.markdown(tr(T + ("true_ok" if true_label == answer else "true_wrong"), label=true_label))
+        caption = tr(T + "probability") + ("" if true_label is None else " · " + tr(T + "true_mark"))
+        st.html(answers.probability_bars(probabilities, caption, true_label))
+
+    details(model, token, outputs, image, answer)
+
+
+st.title("🧠 " + tr(T + "title"))
+st.caption(tr(T + "intro"))
+mnist = mnist_or_stop()
+inside()

@@ -9,10 +9,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from core.charts import digits
 from core.charts import training as charts
 from core.training import jobs
 from core.training import studio
 from core.training import timebox
+from core.lab import explain
 from core.streamlit_patches import current_session_id, session_alive
 from core.training.engine import ConfigError, TrainConfig
 from core.ui import lang, mnist_or_stop, tr, tr_list
@@ -264,15 +266,15 @@ if runs:
             wrong, sample = studio.gallery_picks(mnist.y_test, pred, count=12, seed=record["index"])
             left, right = st.columns(2)
             with left:
-                st.plotly_chart(charts.confusion_figure(charts.confusion_counts(mnist.y_test, pred),
-                                                        {"true": tr(T + "true"), "predicted": tr(T + "predicted")}))
+                st.plotly_chart(digits.confusion_figure(explain.confusion_matrix(mnist.y_test, pred),
+                                                        tr(T + "predicted"), tr(T + "true"), height=460))
                 st.caption(tr(T + "confusion_note"))
             wrong_captions, sample_captions, colors = studio.gallery_captions(mnist.y_test, pred, conf, wrong, sample)
             with right:
                 st.markdown("**" + tr(T + "wrong_title", count=f"{int((pred != mnist.y_test).sum()):,}") + "**")
-                st.plotly_chart(charts.digit_gallery(mnist.x_test[wrong], wrong_captions, columns=4), key="gallery_wrong")
+                st.plotly_chart(digits.gallery_figure(mnist.x_test[wrong], wrong_captions, columns=4), key="gallery_wrong")
             st.markdown("**" + tr(T + "sample_title") + "**")
-            st.plotly_chart(charts.digit_gallery(mnist.x_test[sample], sample_captions, columns=12, colors=colors),
+            st.plotly_chart(digits.gallery_figure(mnist.x_test[sample], sample_captions, columns=12, caption_colors=colors),
                             key="gallery_sample")
         if record["result"] is not None:
             st.download_button("⬇️ " + tr(T + "download"), lambda result=record["result"]: studio.keras_bytes(result),

@@ -1,10 +1,9 @@
-"""core.lab.explain, core.lab.catalog and core.charts.inside against facts one can check by hand or with Keras."""
+"""core.lab.explain and core.lab.catalog against facts one can check by hand or with Keras (figures: test_charts_lab)."""
 import math
 
 import numpy as np
 import pytest
 
-from core.charts import inside as charts
 from core import data
 from core.lab import explain
 from core.lab import inference
@@ -153,9 +152,27 @@ def test_occlusion_of_blank_background_changes_nothing(colab, seven):
     assert (explain.occlusion_map(colab, np.zeros((28, 28), np.float32), 7) == 0).all()
 
 
+def test_occlusion_with_stride_2_is_the_mean_drop_over_the_squares_covering_a_pixel(colab, seven):
+    size, stride = 4, 2
+    attribution = explain.occlusion_map(colab, seven, 7, size=size, stride=stride)
+    row, col = (int(v) for v in np.unravel_index(np.abs(attribution).argmax(), attribution.shape))
+    starts = list(range(0, 28 - size + 1, stride))  # 0, 2, …, 24: the last square ends at 28
+    before = explain.log_odds(explain.logits(colab, seven[None]), 7)[0]
+    drops = []
+    for r in (r for r in starts if r <= row < r + size):
+        for c in (c for c in starts if c <= col < c + size):
+            hidden = seven.copy()
+            hidden[r:r + size, c:c + size] = 0
+            drops.append(before - explain.log_odds(explain.logits(colab, hidden[None]), 7)[0])
+    assert len(drops) in (1, 2, 4)  # a pixel lies under one or two squares along each axis
+    assert attribution[row, col] == pytest.approx(np.mean(drops), rel=1e-4, abs=1e-6)
+    with pytest.raises(ValueError):
+        explain.occlusion_map(colab, seven, 7, size=2, stride=3)  # pixels would be skipped
+
+
 def test_occlusion_value_is_the_mean_drop_over_covering_squares(colab, seven):
     """Recompute one pixel of the map by hand: 1×1 squares, so the map is each pixel's own drop."""
-    attribution = explain.occlusion_map(colab, seven, 7, size=1)
+    attribution = explain.occlusion_map(colab, seven, 7, size=1, stride=1)
     row, col = np.unravel_index(np.abs(attribution).argmax(), attribution.shape)
     hidden = seven.copy()
     hidden[row, col] = 0
@@ -188,6 +205,9 @@ def test_confusion_matrix_small_case_by_hand():
     np.testing.assert_array_equal(explain.misclassified_indices(y_true, y_pred), [1, 3, 5])
     np.testing.assert_array_equal(explain.cell_indices(y_true, y_pred, 2, 0), [3, 5])
     assert explain.worst_cell(matrix) == (2, 0)
+    # labels stored as bytes (the studio keeps predictions so) must not wrap around in the counting
+    wide = explain.confusion_matrix(np.array([29, 1], np.uint8), np.array([29, 28], np.uint8), classes=30)
+    assert wide[29, 29] == 1 and wide[1, 28] == 1 and wide.sum() == 2
 
 
 def test_confusion_matrix_of_colab_cnn_on_the_test_set(colab, mnist):
@@ -222,34 +242,13 @@ def test_model_options_and_defaults(tmp_path, monkeypatch):
     assert lab_models.recorded_accuracy("trained:mine", trained) == pytest.approx(0.97)
 
 
-# ------------------------------------------------------------------ chart builders
+# ------------------------------------------------------------------ the lab's side-by-side table
 
-def test_mosaic_places_tiles_with_gaps_and_title_bands():
-    maps = np.arange(12, dtype=float).reshape(3, 2, 2)
-    z, index = charts.mosaic(maps, columns=2, gap=1, band=1)
-    assert z.shape == (6, 5)  # 2 rows of (band 1 + 2), 2 columns of 2 with a gap of 1
-    np.testing.assert_array_equal(z[1:3, 0:2], maps[0])
-    np.testing.assert_array_equal(z[1:3, 3:5], maps[1])
-    np.testing.assert_array_equal(z[4:6, 0:2], maps[2])
-    assert np.isnan(z[0]).all() and np.isnan(z[:, 2]).all() and np.isnan(z[4:6, 3:5]).all()
-    assert index[4, 1] == 2 and index[0, 0] == -1
-
-
-def test_chart_builders_carry_the_data():
-    weights = np.random.default_rng(0).normal(size=(5, 4, 4))
-    fig = charts.map_grid(weights, [f"#{k}" for k in range(5)], columns=3, colorscale=charts.DIVERGING, zmid=0.0)
-    assert [a.text for a in fig.layout.annotations] == ["#0", "#1", "#2", "#3", "#4"]
-    heatmap = fig.data[0]
-    assert heatmap.zmin == -heatmap.zmax == -np.abs(weights).max()  # symmetric around 0: white means 0
-    assert heatmap.colorscale == charts.go.Heatmap(colorscale=charts.DIVERGING).colorscale
-    assert np.nanmax(np.asarray(heatmap.z, dtype=float)) == pytest.approx(weights.max(), rel=1e-6)
-    matrix = np.array([[5, 1], [2, 7]])
-    fig = charts.confusion_figure(matrix, "pred", "true", mark=(1, 0))
-    off, on = fig.data
-    assert np.isnan(off.z[0][0]) and off.z[1][0] == 2 and on.z[1][1] == 7 and np.isnan(on.z[0][1])
-    fig = charts.probability_figure(np.eye(10)[3] * 0.9 + 0.01, "", "p", true=3)
-    assert fig.data[0].marker.color[3] != fig.data[0].marker.color[0]
-    fig = charts.pixel_sum_figure(np.ones((3, 3)), np.full((3, 3), 0.5), ("k", "p", "k×p"))
-    assert [list(map(float, row)) for row in fig.data[2].z] == [[0.5] * 3] * 3
-    fig = charts.gallery_figure(np.full((2, 28, 28), 255, np.uint8), ["a", "b"])
-    assert np.nanmax(np.array(fig.data[0].z, dtype=float)) == 1.0
+def test_an_ensemble_answers_as_each_model_does_alone(colab, seven):
+    lenet = zoo.build("lenet5")  # untrained: its answers differ from colab's, so a mix-up would show
+    together = inference.ensemble([colab, lenet])
+    both = inference.ensemble_proba(together, seven)
+    assert both.shape == (2, 10)
+    np.testing.assert_allclose(both[0], inference.predict_proba(colab, seven[None])[0], atol=1e-5)
+    np.testing.assert_allclose(both[1], inference.predict_proba(lenet, seven[None])[0], atol=1e-5)
+    assert inference.prediction_ms(colab, repeats=2) > 0

@@ -31,6 +31,13 @@ def drawing_state(image: np.ndarray, strokes: int = 1) -> dict:
     return {"drawing": {"raw": {"objects": [{"type": "path"}] * strokes}, "data": url}, "backgroundFit": None}
 
 
+def compare_table(at) -> list[dict]:
+    """The side-by-side table (Markdown) as one dict per model, keyed by the column titles."""
+    (text,) = [m.value for m in at.markdown if m.value.startswith("| ")]
+    header, _, *rows = [[cell.strip() for cell in line.strip("|").split(" | ")] for line in text.split("\n")]
+    return [dict(zip(header, row)) for row in rows]
+
+
 def seven_small_in_a_corner() -> np.ndarray:
     return _render([[(15 + 50 * x, 195 + 70 * y) for x, y in s] for s in SEVEN], pen=18)
 
@@ -69,11 +76,12 @@ def test_a_drawn_seven_is_read_and_stored_for_the_other_pages():
     naive = [m.value for m in at.markdown if m.value.startswith("Fed in like this")]
     assert naive and "**7**" not in naive[0]
     # side by side: one row per seed model, colab_cnn among them answering 7
-    table = at.table[0].value
-    assert len(table) == 5
-    colab = table[table["Model"] == "Colab CNN"].iloc[0]
-    assert colab["Answer"] == "7" and colab["Test accuracy"].endswith("%")
+    table = compare_table(at)
+    assert [row["Document"] for row in table] == ["000", "001", "002", "003", "004"]
+    (colab,) = [row for row in table if row["Model"] == "Colab CNN"]
+    assert colab["Answer"] == "7" and colab["Test accuracy"] == "99.16 %" and colab["Parameters"] == "34,826"
     assert float(colab["ms / prediction"]) > 0
+    assert all(row["Answer"] in "0123456789" for row in table)
 
 
 def test_japanese_page_reads_the_same_drawing():
@@ -117,12 +125,13 @@ def test_trained_models_join_the_picker_and_a_low_confidence_answer_says_so(unif
     at = page(trained_models=uniform_model)
     at.run(timeout=60)
     picker = at.selectbox(key=f"lab_model__{at.session_state['lang']}")
-    assert picker.options[-1] == "🏋️ Trained in class: untrained"
+    assert picker.options[-1] == "🏋️ untrained"  # core.ui.model_picker's label, as on the other lab pages
     at.session_state[CANVAS] = drawing_state(seven_small_in_a_corner())
-    picker.select_index(len(picker.options) - 1).run(timeout=30)
+    picker.set_value("trained:untrained").run(timeout=30)
     assert not at.exception
     assert any("Not sure" in warning.value for warning in at.warning)
-    assert len(at.table[0].value) == 6
+    table = compare_table(at)
+    assert len(table) == 6 and table[-1]["Model"] == "🏋️ untrained" and table[-1]["Confidence"] == "10.0 %"
 
 
 def test_missing_and_damaged_weights_are_unavailable_others_still_work(tmp_path, monkeypatch):
@@ -143,13 +152,14 @@ def test_missing_and_damaged_weights_are_unavailable_others_still_work(tmp_path,
     at.session_state[CANVAS] = drawing_state(seven_small_in_a_corner())
     at.run(timeout=30)
     assert at.metric[0].value == "7"
-    table = at.table[0].value
-    unavailable = table[table["Answer"] == "—"]
-    assert len(unavailable) == 4 and all("(unavailable)" in name for name in unavailable["Model"])
-    assert picker.options[2] == "Qiita CNN (unavailable)"
-    picker.select_index(2).run(timeout=30)
+    unavailable = [row["Model"] for row in compare_table(at) if row["Answer"] == "—"]
+    assert len(unavailable) == 4 and all(name.endswith("(unavailable)") for name in unavailable)
+    assert picker.options[0].endswith("weights not ready yet")  # lenet5: no file at all
+    assert picker.options[2] == "Qiita CNN (002)"               # a file, found damaged only when loaded
+    picker.set_value("qiita_cnn").run(timeout=30)
     assert not at.exception
-    assert any("unavailable" in error.value for error in at.error)
+    assert [error.value for error in at.error] == [
+        "The model file of **Qiita CNN** could not be read (ValueError). Choose another model."]
     assert len(at.metric) == 0
 
 

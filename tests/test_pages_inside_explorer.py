@@ -1,8 +1,10 @@
 """"Inside the network" and the test-set explorer under AppTest, in Japanese and English."""
+import json
+
 import numpy as np
 import pytest
 
-from core import data
+from core import data, i18n
 from core.lab import explain
 from core.lab import inference
 from core.lab import catalog as lab_models
@@ -25,6 +27,25 @@ def has(at, fragment: str) -> bool:
 def answer(at) -> str:
     """The digit the inside page shows as the network's answer (its first metric)."""
     return at.metric[0].value
+
+
+def open_tab(at, name: str) -> None:
+    """Open one of the inside page's tabs ("maps", "dense", "pixel", "why"), as a click on it does."""
+    lang = at.session_state["lang"]
+    at.session_state[f"inside_tab_{lang}"] = i18n.t(f"inside_network.tab_{name}", lang)
+    at.run(timeout=TIMEOUT)
+    assert not at.exception
+
+
+def charts(at) -> list[dict]:
+    """The plotly figures on the page, as the browser gets them."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def bars(at) -> str:
+    """The ten-probabilities HTML on the page."""
+    (html,) = [element.proto.body for element in at.get("html") if "lab-bars" in element.proto.body]
+    return html
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +79,19 @@ def test_inside_shows_every_layer_for_test_image_0(lang, reads, correct, maps_wo
     assert has(at, correct) and has(at, maps_word)
     for layer, shape in (("conv1", "26×26×32"), ("pool1", "13×13×32"), ("conv2", "11×11×64"), ("pool2", "5×5×64")):
         assert has(at, f"**{layer}** · ") and has(at, shape)
-    # one grid per feature layer, the filters, input, probabilities, pixel views, why map
-    assert len(at.get("plotly_chart")) >= 4 + 1 + 2 + 3 + 1
+    # only the open tab runs: the input image and one grid per feature layer (16 maps each)
+    figures = charts(at)
+    assert len(figures) == 1 + 4
+    assert [len(fig["data"][1]["text"]) for fig in figures[1:]] == [16] * 4  # the tiles' titles
+    assert bars(at).count("✔</span>") == 1 and "width:100.0%" in bars(at)  # test image 0 is a 7, read as a sure 7
+    open_tab(at, "dense")
+    assert len(charts(at)) == 1 + 1  # colab_cnn: the filters, no hidden dense layer
+    assert len(charts(at)[1]["data"][1]["text"]) == 32
+    open_tab(at, "pixel")
     assert any("✅" in value for value in texts(at))  # the pixel sum equals Keras' value
+    assert len(charts(at)) == 1 + 3  # the input with its square, the map with its pixel, the sum
+    open_tab(at, "why")
+    assert len(charts(at)) == 1 + 1
 
 
 def test_inside_widgets_change_what_is_shown():
@@ -72,6 +103,7 @@ def test_inside_widgets_change_what_is_shown():
     at.select_slider(key="inside_maps_shown").set_value(32).run(timeout=TIMEOUT)
     assert has(at, "(first 32 of 32 maps)") and has(at, "(first 32 of 64 maps)")
 
+    open_tab(at, "pixel")
     at.selectbox(key="inside_pixel_layer").set_value("conv2").run(timeout=TIMEOUT)
     assert not at.exception
     assert has(at, "input has 32 channels") and has(at, "the same ✅")
@@ -79,15 +111,19 @@ def test_inside_widgets_change_what_is_shown():
     at.selectbox(key="inside_pixel_layer").set_value("conv1").run(timeout=TIMEOUT)
     assert has(at, "over the 3×3 square") and not has(at, "input has 32 channels")
 
+    open_tab(at, "why")
     assert at.selectbox(key="inside_why_target__en").value == "answer"  # explains the network's own answer first
-    at.radio(key="inside_why_method__en").set_value("gradient").run(timeout=TIMEOUT)
+    assert at.radio(key="inside_why_method__en").value == "gradient"  # the instant one first
     assert has(at, "**Gradient × input**") and not has(at, "**Occlusion**")
+    at.radio(key="inside_why_method__en").set_value("occlusion").run(timeout=TIMEOUT)
+    assert has(at, "**Occlusion**") and not has(at, "**Gradient × input**")
     at.selectbox(key="inside_why_target__en").set_value(3).run(timeout=TIMEOUT)
     assert has(at, "pushed towards **3**")
 
 
 def test_inside_position_changes_the_explained_pixel():
     at = open_page(INSIDE, "en", timeout=TIMEOUT)
+    open_tab(at, "pixel")
     first = next(v for v in texts(at) if v.startswith("Σ"))
     row = at.slider(key="inside_row_conv1_0")
     row.set_value(0 if row.value else 5).run(timeout=TIMEOUT)
@@ -123,7 +159,9 @@ def test_inside_offers_models_trained_in_this_session():
     at.selectbox(key="inside_model__en").set_value("trained:my lenet").run(timeout=TIMEOUT)
     assert not at.exception
     assert has(at, "**conv1** · Conv2D · 24×24×6") and has(at, "**pool2** · AveragePooling2D · 4×4×16")
+    open_tab(at, "dense")
     assert [s.value for s in at.subheader if s.value.startswith("dense")] == ["dense1: 120 units", "dense2: 84 units"]
+    assert [len(fig["data"][0]["x"]) for fig in charts(at)[2:]] == [120, 84]  # one bar per unit
 
 
 # ------------------------------------------------------------------ test-set explorer
@@ -140,7 +178,9 @@ def test_explorer_shows_accuracy_random_image_gallery_and_matrix(lang, verdict, 
     assert at.metric[2].value == f"{wrong} / 10000"
     assert any(matches in s.value for s in at.success)
     assert has(at, verdict)
-    assert len(at.get("plotly_chart")) == 5  # image, probabilities, gallery, matrix, one cell's images
+    assert len(charts(at)) == 4  # image, gallery, matrix, one cell's images (the probabilities are HTML bars)
+    shown = at.session_state["explorer_random_index"]
+    assert bars(at).count("✔</span>") == 1 and f"✔</span>{data.load_mnist().y_test[shown]}<" in bars(at)
 
 
 def test_explorer_buttons_and_cell_choice(mnist, colab_predictions):

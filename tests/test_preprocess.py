@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from core import i18n
 from core.lab import preprocess as P
 from bench.harness.drawings import template_drawing
 
@@ -157,6 +158,19 @@ def test_naive_resize_is_the_whole_canvas_shrunk():
     assert out[:13, :13].min() > 0.95 and out[15:, 15:].max() < 0.05
 
 
+def test_read_canvas_gives_both_ways_from_the_canvas_png():
+    drawing = template_drawing(4, np.random.default_rng(5))  # RGBA, as the canvas sends it
+    buffer = io.BytesIO()
+    Image.fromarray(drawing).save(buffer, "PNG")
+    mnist_way, naive_way = P.read_canvas(buffer.getvalue())
+    np.testing.assert_allclose(mnist_way, P.canvas_to_mnist(drawing))
+    np.testing.assert_allclose(naive_way, P.naive_resize(drawing), atol=1 / 255)
+    blank = io.BytesIO()
+    Image.fromarray(canvas()).save(blank, "PNG")
+    with pytest.raises(P.EmptyDrawingError):
+        P.read_canvas(blank.getvalue())
+
+
 # ---------------------------------------------------------------- image_to_mnist
 
 @pytest.fixture(scope="module")
@@ -218,8 +232,10 @@ def test_a_mnist_style_image_is_not_inverted():
 def test_unusable_bytes_raise_image_error_with_a_key(data, key):
     with pytest.raises(P.ImageError) as caught:
         P.image_to_mnist(data)
-    assert caught.value.key == key
-    assert isinstance(caught.value, ValueError) and str(caught.value)
+    assert caught.value.key == key and isinstance(caught.value, ValueError)
+    for lang in ("ja", "en"):  # the message of every language fills in with the values the error carries
+        assert i18n.t(f"cnn_lab.upload_error.{key}", lang, **caught.value.values)
+    assert str(caught.value) == i18n.t(f"cnn_lab.upload_error.{key}", "en", **caught.value.values)
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
@@ -251,9 +267,9 @@ def test_a_flat_picture_has_no_digit():
     assert caught.value.key == "no_ink"
 
 
-def test_every_error_key_has_a_message_in_both_languages():
-    from core import i18n
-
+def test_every_error_key_has_a_message_in_both_languages_and_nowhere_else():
     for lang in ("ja", "en"):
-        for key in P.ImageError.MESSAGES:
-            assert f"cnn_lab.upload_error.{key}" in i18n.catalog(lang)
+        written = {key.rsplit(".", 1)[1] for key in i18n.catalog(lang) if key.startswith("cnn_lab.upload_error.")}
+        assert written == set(P.ImageError.KEYS)
+    with pytest.raises(KeyError):
+        P.ImageError("a reason with no message")

@@ -1,4 +1,4 @@
-"""core.training.studio and core.charts.training: the numbers behind the settings, records, table, CSV, pictures."""
+"""core.training.studio and core.charts.training: the numbers behind the settings, records, table, CSV, curves."""
 import csv
 import io
 from types import SimpleNamespace
@@ -100,13 +100,8 @@ def test_gallery_picks_mistakes_and_random_images_reproducibly():
     assert studio.gallery_picks(y, pred, 12, seed=1)[1].tolist() == sample.tolist()
 
 
-def test_confusion_counts_by_hand():
-    counts = charts.confusion_counts([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 2, 0], classes=3)
-    assert counts.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
-
-
 def test_figures_hold_the_curves_they_are_given():
-    labels = {name: name for name in ("loss", "accuracy", "epoch", "train", "train_epoch", "validation", "true", "predicted")}
+    labels = {name: name for name in ("loss", "accuracy", "epoch", "train", "train_epoch", "validation")}
     points = [{"step": s, "epoch": s / 10, "loss": 2 / s, "accuracy": 1 - 1 / s} for s in range(2, 21, 2)]
     epochs = [{"epoch": 1, "loss": 1.0, "accuracy": 0.5, "val_loss": 0.9, "val_accuracy": 0.6},
               {"epoch": 2, "loss": 0.1, "accuracy": 0.9, "val_loss": None, "val_accuracy": None}]
@@ -117,10 +112,6 @@ def test_figures_hold_the_curves_they_are_given():
     assert [list(t.y) for t in validation] == [[0.9], [0.6]]  # epoch 2 has no validation
     overlay = charts.runs_overlay([{"label": "a", "points": points, "epochs": epochs}], labels)
     assert {t.name for t in overlay.data} >= {"a"}
-    gallery = charts.digit_gallery(np.zeros((5, 28, 28), np.uint8), list("abcde"), columns=4)
-    assert len(gallery.data) == 5 and [a.text for a in gallery.layout.annotations] == list("abcde")
-    heat = charts.confusion_figure(np.eye(10, dtype=int) * 5, labels)
-    assert np.isnan(heat.data[0].z[0][0]) and heat.data[0].text[0][0] == 5
 
 
 def test_a_finished_run_downloads_as_a_loadable_keras_file(tmp_path):

@@ -6,22 +6,11 @@ epoch points of different runs share one axis.
 """
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 FONT = dict(size=15)
 TRAIN, VALID = "#1f77b4", "#ff7f0e"
-INK = [[0.0, "black"], [1.0, "white"]]
-
-
-def confusion_counts(y_true: np.ndarray, y_pred: np.ndarray, classes: int = 10) -> np.ndarray:
-    """(classes, classes) int counts: row = true digit, column = predicted digit."""
-    counts = np.zeros((classes, classes), dtype=int)
-    np.add.at(counts, (np.asarray(y_true, dtype=int), np.asarray(y_pred, dtype=int)), 1)
-    return counts
 
 
 def live_curves(points: list[dict], epochs: list[dict], labels: dict, total_epochs: int | None = None) -> go.Figure:
@@ -81,43 +70,4 @@ def runs_overlay(runs: list[dict], labels: dict) -> go.Figure:
     fig.update_yaxes(rangemode="tozero", row=1, col=1)
     fig.update_yaxes(tickformat=".0%", row=1, col=2)
     fig.update_layout(height=360, font=FONT, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25))
-    return fig
-
-
-def confusion_figure(counts: np.ndarray, labels: dict) -> go.Figure:
-    """Confusion matrix heatmap; diagonal = correct (green), mistakes in red. ``labels``: true, predicted."""
-    counts = np.asarray(counts)
-    off = counts.astype(float)
-    np.fill_diagonal(off, np.nan)  # colour the mistakes; the diagonal would dwarf them
-    digits = [str(d) for d in range(counts.shape[0])]
-    fig = go.Figure(go.Heatmap(
-        z=off, x=digits, y=digits, colorscale="Reds", showscale=False, text=counts, texttemplate="%{text}", textfont=dict(size=13),
-        hovertemplate=f"{labels['true']} %{{y}} → {labels['predicted']} %{{x}}: %{{text}}<extra></extra>",
-    ))
-    fig.update_xaxes(title_text=labels["predicted"], side="top", type="category")
-    fig.update_yaxes(title_text=labels["true"], autorange="reversed", type="category")
-    fig.update_layout(height=460, font=FONT, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="#e8f5e9")
-    return fig
-
-
-def digit_gallery(images: np.ndarray, titles: list[str], columns: int = 8, colors: list[str] | None = None) -> go.Figure:
-    """Small digits (n, 28, 28) uint8 in a grid, each with a short title (e.g. "7 → 1 (62 %)")."""
-    n = len(images)
-    if n == 0:
-        return go.Figure()
-    columns = min(columns, n)
-    rows = math.ceil(n / columns)
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, horizontal_spacing=0.01,
-                        vertical_spacing=0.12 / rows)
-    for k, image in enumerate(images):
-        fig.add_trace(go.Heatmap(z=np.asarray(image, dtype=float), colorscale=INK, zmin=0, zmax=255,
-                                 showscale=False, hoverinfo="skip"), row=k // columns + 1, col=k % columns + 1)
-    fig.update_xaxes(visible=False, constrain="domain")
-    fig.update_yaxes(visible=False, autorange="reversed", constrain="domain")
-    for k in range(n):
-        axis = "" if k == 0 else str(k + 1)
-        fig.layout[f"yaxis{axis}"].scaleanchor = f"x{axis}"
-    for k, annotation in enumerate(fig.layout.annotations):
-        annotation.font = dict(size=13, color=(colors[k] if colors else None))
-    fig.update_layout(height=125 * rows + 10, font=FONT, margin=dict(l=5, r=5, t=25, b=5))
     return fig

@@ -6,7 +6,7 @@ its centre of mass sits in the middle. One more step makes a mouse drawing look 
 pen is as wide on a small digit as on a large one, so the stroke is thinned or thickened to
 MNIST's stroke width (about 2 px in the 20 px box) before the final shrink.
 
-Pure numpy + Pillow; no Streamlit, no TensorFlow.
+Pure numpy + Pillow; no Streamlit, no TensorFlow. Messages come from locales/ (core.i18n).
 """
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ import warnings
 
 import numpy as np
 from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
+
+from core import i18n
 
 BOX = 20  # the digit's longer side in the 28×28 field
 FIELD = 28
@@ -39,20 +41,15 @@ class EmptyDrawingError(ValueError):
 
 
 class ImageError(ValueError):
-    """An upload we cannot use; ``key`` names the message in locales/<lang>/cnn_lab.toml
-    (table ``upload_error``) and ``values`` fill its placeholders."""
+    """An upload we cannot use. ``key`` names its message in locales/<lang>/cnn_lab.toml (table
+    ``upload_error``, the only place its wording lives) and ``values`` fill its placeholders."""
 
-    MESSAGES = {
-        "empty_file": "The file is empty (0 bytes).",
-        "too_large": "The file is too large ({size_mb} MB; at most {limit_mb} MB).",
-        "not_image": "This file is not an image Pillow can read (PNG, JPEG, BMP, GIF, WebP).",
-        "truncated": "The image file is damaged or cut off.",
-        "too_many_pixels": "The image has too many pixels ({pixels} megapixels; at most {limit} megapixels).",
-        "no_ink": "No digit found: the picture is a single flat colour.",
-    }
+    KEYS = ("empty_file", "too_large", "not_image", "truncated", "too_many_pixels", "no_ink")
 
     def __init__(self, key: str, **values):
-        super().__init__(self.MESSAGES[key].format(**values))
+        if key not in self.KEYS:
+            raise KeyError(key)
+        super().__init__(i18n.t(f"cnn_lab.upload_error.{key}", "en", **values))  # for logs; pages show their language
         self.key = key
         self.values = values
 
@@ -215,6 +212,16 @@ def naive_resize(image: np.ndarray) -> np.ndarray:
     """Document 001's way: the whole picture, grey, resized to 28×28 and divided by 255."""
     grey = Image.fromarray(np.round(to_ink(image) * 255).astype(np.uint8), mode="L")
     return np.asarray(grey.resize((FIELD, FIELD), Image.Resampling.LANCZOS), dtype=np.float32) / 255.0
+
+
+def read_canvas(png: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """The canvas' PNG → (prepared the MNIST way, shrunk whole the naive way), both (28, 28) float32.
+
+    Raises EmptyDrawingError when there is no ink.
+    """
+    with Image.open(io.BytesIO(png)) as image:
+        ink = to_ink(np.asarray(image))
+    return prepare_ink(ink), naive_resize(ink)
 
 
 # ---------------------------------------------------------------- uploads
