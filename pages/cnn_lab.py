@@ -12,7 +12,7 @@ from dojo_canvas import st_canvas  # streamlit-drawable-canvas, answering 30 ms 
 from core.charts import answers, digits
 from core.lab import catalog as lab_models
 from core.lab import inference, preprocess
-from core.ui import model_name, model_picker, shipped_model, tr
+from core.ui import model_name, model_picker, send_to_class_box, shipped_model, tr
 from models.zoo import REGISTRY, pretrained_meta
 
 CANVAS_KEY = "lab_canvas"  # + "_<n>"; the clear button moves on to the next n
@@ -131,6 +131,8 @@ def draw_and_read(option: str, models: dict, table: dict) -> None:
         return
     digit, naive = read_ways
     st.session_state["last_digit"] = digit
+    with draw_col:
+        send_to_class_box(digit, canvas.image_data)
 
     usable = {each: m for each, m in models.items() if m is not None}
     tokens = {each: token(each, m) for each, m in usable.items()}

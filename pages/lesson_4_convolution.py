@@ -13,7 +13,7 @@ from core import data
 from core.charts import convolution as charts
 from core.charts.panels import fmt
 from core.charts.style import NO_BAR
-from core.ui import lang_key, lesson_links, shared_chart, tr, try_this
+from core.ui import lang_key, lesson_links, quiz, shared_chart, tr, try_this
 from lessons import convolution as conv
 
 T = "lesson_4."
@@ -217,4 +217,5 @@ st.dataframe(pd.DataFrame([
 channels_section(image)
 
 try_this("lesson_4.try_this")
+quiz("lesson_4")
 lesson_links("pages/lesson_4_convolution.py")

@@ -14,7 +14,7 @@ from core import data
 from core.charts import pooling as charts
 from core.charts.panels import fmt
 from core.charts.style import NO_BAR
-from core.ui import lang_key, lesson_links, shared_chart, tr, try_this
+from core.ui import lang_key, lesson_links, quiz, shared_chart, tr, try_this
 from lessons import convolution as conv
 from lessons import pooling
 
@@ -223,4 +223,5 @@ flatten_section()
 dropout_section()
 
 try_this("lesson_5.try_this")
+quiz("lesson_5")
 lesson_links("pages/lesson_5_pooling.py")

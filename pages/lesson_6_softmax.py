@@ -10,7 +10,7 @@ import streamlit as st
 
 from core.charts import softmax as charts
 from core.charts.style import NO_BAR
-from core.ui import lesson_links, shared_chart, tr, try_this
+from core.ui import lesson_links, quiz, shared_chart, tr, try_this
 from lessons import softmax as sm
 
 T = "lesson_6."
@@ -122,4 +122,5 @@ two_classes()
 cross_entropy_section(probs, top)
 
 try_this("lesson_6.try_this")
+quiz("lesson_6")
 lesson_links("pages/lesson_6_softmax.py")

@@ -13,7 +13,7 @@ import streamlit as st
 
 from core.charts import descent as charts
 from core.charts.style import NO_BAR
-from core.ui import lang_key, lesson_links, shared_chart, tr, try_this
+from core.ui import lang_key, lesson_links, quiz, shared_chart, tr, try_this
 from lessons import gradient_descent as gd
 from lessons import regression
 
@@ -226,4 +226,5 @@ curve_section()
 surface_section()
 
 try_this("lesson_7.try_this")
+quiz("lesson_7")
 lesson_links("pages/lesson_7_gradient_descent.py")
