@@ -2,8 +2,7 @@
 
 The pool is drawn as PNG strips (one per digit, 200 drawings in about 30 kB) rather
 than plotly traces: 2,000 heatmaps would cost the server and the browser far more. The confusion
-matrix and the misread drawings reuse the test explorer's builders; they are called only here,
-so re-pointing them (core/charts/digits.py) is a one-line change.
+matrix and the misread drawings reuse core/charts/digits.py, the builders every page shares.
 """
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
-from core.charts import inside as digit_charts  # the test explorer's confusion / gallery builders
+from core.charts import digits as digit_charts  # the one confusion matrix and digit gallery of the app
 from core.charts.style import BLUE, GREY, figure
 
 TILE = 28
