@@ -10,11 +10,14 @@ that gives up on a task whose worker died (no silent retry). With
 
 Messages travel as Dask structured events through the scheduler: workers publish progress on
 ``PROGRESS_TOPIC``, the server publishes stop / learning-rate requests on ``CONTROL_TOPIC``. Each
-message names its job; one handler per process hands it to whoever ``listen``\\ s for that job.
+message names its job; one handler per process hands it to whoever listens for that job.
+The scheduler's own "remove-worker" event becomes a ``{"kind": "lost"}`` message for each job
+that worker was running (a worker that died, on any cluster).
 No TensorFlow here; ``distributed`` is imported only when a cluster is first needed.
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -26,6 +29,7 @@ PROGRESS_TOPIC = "dojo-training-progress"
 CONTROL_TOPIC = "dojo-training-control"
 WORKER_NICE = 10
 CONNECT_TIMEOUT = "20s"
+TASK_PREFIX = "dojo-train-"  # Dask key of a training task: TASK_PREFIX + job id
 
 
 def max_trainings_setting() -> int:
@@ -76,13 +80,17 @@ class Cluster:
         else:
             self._local = LocalCluster(
                 n_workers=self.workers, threads_per_worker=self.threads_per_worker, processes=self.processes,
-                host="127.0.0.1", dashboard_address=None, silence_logs=logging.WARNING,
-                scheduler_kwargs={"allowed_failures": 0},  # a run whose worker died fails, it is not re-run
+                dashboard_address=None, silence_logs=logging.WARNING,
+                # a run whose worker died fails, it is not re-run; the scheduler's HTTP routes on a free port
+                scheduler_kwargs={"allowed_failures": 0, "dashboard_address": "127.0.0.1:0"},
+                **({"host": "127.0.0.1"} if self.processes else {}),  # loopback only (threads talk in-process)
             )
             client = Client(self._local, set_as_default=False)
             if self.nice and self.processes:
                 client.register_plugin(worker.Nice(self.nice))
         client.subscribe_topic(PROGRESS_TOPIC, self._dispatch)
+        client.subscribe_topic("all", self._on_cluster_event)
+        atexit.register(self._close_quietly)  # after Dask's own exit hooks, so it runs before them
         return client
 
     def warm_up(self) -> None:
@@ -108,7 +116,16 @@ class Cluster:
         self._listeners.pop(job_id, None)
 
     def _dispatch(self, event) -> None:
+        self._deliver(event[1])
+
+    def _on_cluster_event(self, event) -> None:
         _, message = event
+        if message.get("action") == "remove-worker":
+            for key in message.get("processing-tasks", ()):
+                if isinstance(key, str) and key.startswith(TASK_PREFIX):
+                    self._deliver({"job": key[len(TASK_PREFIX):], "kind": "lost", "worker": message.get("worker")})
+
+    def _deliver(self, message: dict) -> None:
         handler = self._listeners.get(message.get("job"))
         if handler is not None:
             try:
@@ -128,9 +145,18 @@ class Cluster:
 
         client.loop.add_callback(publish)
 
+    def _close_quietly(self) -> None:
+        """At exit: close without Dask's farewell logs (stderr may be gone by then)."""
+        for name in [n for n in logging.root.manager.loggerDict if n.split(".")[0] == "distributed"]:
+            logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+        self.close()
+
     def close(self) -> None:
         with self._lock:
             if self._client is not None:
+                if self._client.status == "running":
+                    for topic in (PROGRESS_TOPIC, "all"):  # not told of its own leaving
+                        self._client.unsubscribe_topic(topic)
                 self._client.close()
             if self._local is not None:
                 self._local.close()

@@ -12,8 +12,8 @@ may not be listening yet). The trained model comes back as .keras bytes and is l
 the lab pages. Nothing here imports Streamlit.
 
 A worker that dies mid-run ends its job as failed with ``error_key = "worker_lost"`` and frees
-the slot: the local cluster's scheduler does not re-run such a task, and on another cluster a
-second start of the same job (Dask re-running it elsewhere) is stopped and reported the same way.
+the slot: the scheduler's "remove-worker" event names the task (on any cluster, which might
+otherwise re-run it elsewhere from the start), and the local cluster's scheduler fails it too.
 
 A closed tab has no reliable "on close" hook in Streamlit, so a janitor thread asks a
 ``liveness(session_id)`` function (the page passes one that asks Streamlit's runtime whether
@@ -112,7 +112,6 @@ class Job:
     future: object = None  # the Dask future while it runs
     worker: str | None = None  # address of the worker running it
     pid: int | None = None  # its process id
-    attempt: str | None = None  # the worker's token of this run (a second one means Dask re-ran it)
     control: dict = field(default_factory=lambda: {"seq": 0, "stop": False, "learning_rate": None})
     acked: int = 0  # the last control message the worker acknowledged
     sent_at: float = 0.0  # time.monotonic() of the last control message sent
@@ -146,6 +145,8 @@ class JobView:
     started: float | None
     finished: float | None
     wall_seconds: float | None
+    worker: str | None  # address of the Dask worker running it, and its process id
+    pid: int | None
 
     @property
     def active(self) -> bool:
@@ -330,7 +331,7 @@ class JobManager:
             epochs=list(job.epochs), lr_changes=list(job.lr_changes), plan=job.plan, result=job.result,
             predictions=job.predictions, confidence=job.confidence, error=job.error, error_key=job.error_key,
             stop_reason=job.stop_reason, budget=job.budget, started=job.started, finished=job.finished,
-            wall_seconds=job.wall_seconds,
+            wall_seconds=job.wall_seconds, worker=job.worker, pid=job.pid,
         )
 
     def _stop(self, job: Job, reason: str) -> None:
@@ -373,7 +374,8 @@ class JobManager:
                 task = worker.run_job
             client = self.cluster.client()
             self.cluster.listen(job.id, lambda message: self._on_message(job, message))
-            future = client.submit(task, job.id, job.config.to_dict(), job.budget, key=f"dojo-train-{job.id}", pure=False)
+            future = client.submit(task, job.id, job.config.to_dict(), job.budget,
+                                   key=dask_cluster.TASK_PREFIX + job.id, pure=False)
         except Exception as exc:  # no cluster: the page says so, the slot is freed
             LOG.exception("could not start training job %s on the cluster", job.id)
             self._finish(job, error=f"{type(exc).__name__}: {exc}", error_key="cluster_unavailable")
@@ -403,12 +405,11 @@ class JobManager:
             elif kind == "time_box":
                 job.stop_reason = job.stop_reason or "time_box"
             elif kind == "started":
-                if job.attempt is not None and job.attempt != message["attempt"]:
-                    self._lost(job)  # Dask runs it again elsewhere: its first worker died
-                    return
-                job.attempt, job.worker, job.pid = message["attempt"], message["worker"], message["pid"]
+                job.worker, job.pid = message["worker"], message["pid"]
                 if job.control["seq"] > job.acked:
                     self._send(job)  # asked for before the worker listened
+            elif kind == "lost" and job.id in self._running:
+                self._lost(job)
 
     def _on_progress(self, job: Job, message: dict) -> None:
         progress = Progress(**message["progress"])
@@ -422,7 +423,7 @@ class JobManager:
             job.phase = "evaluating"
 
     def _lost(self, job: Job) -> None:
-        """The job's worker is gone: stop any re-run, fail the job (its future is cancelled)."""
+        """The job's worker is gone: fail the job (its future is cancelled; a re-run elsewhere is stopped)."""
         job.error_key = "worker_lost"
         self._control(job, stop=True)
         if job.future is not None:
@@ -440,7 +441,7 @@ class JobManager:
             outcome = future.result()
             if outcome["model_bytes"] is not None:
                 model = load_model(outcome["model_bytes"])
-        except BaseException as exc:  # a failed run must not take the server down; the page shows it
+        except Exception as exc:  # a failed run must not take the server down; the page shows it
             if _lost_worker(exc) or error_key == "worker_lost":
                 error_key = "worker_lost"
             else:
@@ -462,13 +463,10 @@ class JobManager:
                 job.wall_seconds = outcome["wall_seconds"]
                 if outcome["stop_reason"]:
                     job.stop_reason = job.stop_reason or outcome["stop_reason"]
-                if result is not None:
-                    result.model = model
+                result.model = model
             job.result, job.error, job.error_key = result, error, error_key
             if error:
                 job.state = "failed"
-            elif result is None:
-                job.state = "cancelled"
             elif result.status == "stopped" and job.stop_reason == "time_box":
                 job.state = "completed"  # the time box ended training on time, as planned
             else:

@@ -57,8 +57,9 @@ def write_logs(record, root: Path | None = None, stem: str | None = None) -> Pat
             scalar("epoch_accuracy", epoch["accuracy"], epoch["epoch"] - 1)
         if record.model is not None:
             last = max(0, len(record.epochs) - 1)
-            for weight in record.model.weights:
-                histogram(weight.path.split("/", 1)[-1], weight.numpy(), last)  # "conv1/kernel"
+            for layer in record.model.layers:
+                for weight in layer.weights:
+                    histogram(f"{layer.name}/{weight.name}", weight.numpy(), last)  # "conv1/kernel"
     writer.close()
     checked = [e for e in record.epochs if e.get("val_loss") is not None]
     if checked:

@@ -17,7 +17,6 @@ import math
 import os
 import threading
 import time
-import uuid
 
 from distributed import get_client, get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
@@ -126,7 +125,7 @@ def run_job(job_id: str, config: dict, budget: float | None = None) -> dict:
     """One studio training on this worker → {result (model-less TrainResult), config, plan, stop_reason,
     predictions, confidence, model_bytes, wall_seconds}. The clock starts once the model is built."""
     with Link(job_id) as link:
-        link.send("started", worker=link.worker.address, pid=os.getpid(), attempt=uuid.uuid4().hex)
+        link.send("started", worker=link.worker.address, pid=os.getpid())
         settings = engine.TrainConfig.from_dict(config)
         mnist = data.load_mnist()
         model = engine.build_model(settings)  # checks the settings first
@@ -147,22 +146,22 @@ def run_job(job_id: str, config: dict, budget: float | None = None) -> dict:
                 link.control.request_stop()
                 link.send("time_box")
 
-        outcome = {"result": None, "config": settings, "plan": plan, "stop_reason": None,
+        # a stop that came while building or measuring still trains one batch (engine.train), so the
+        # student gets a "stopped" run to keep or discard, as a stop during training gives
+        result = engine.train(settings, mnist, on_progress=report, control=link.control, model=model)
+        link.flush()
+        if len(result.batch_history) > jobs.CURVE_POINTS:  # what travels back stays small
+            result.batch_history = result.batch_history[:: math.ceil(len(result.batch_history) / jobs.CURVE_POINTS)]
+        outcome = {"config": settings, "plan": plan, "stop_reason": stop_reason,
                    "predictions": None, "confidence": None, "model_bytes": None}
-        if not link.control.stop_requested:  # stopped while building or measuring: nothing trained
-            result = engine.train(settings, mnist, on_progress=report, control=link.control, model=model)
-            link.flush()
-            if len(result.batch_history) > jobs.CURVE_POINTS:  # what travels back stays small
-                result.batch_history = result.batch_history[:: math.ceil(len(result.batch_history) / jobs.CURVE_POINTS)]
-            if result.status != "diverged":
-                link.send("phase", phase="predicting")
-                outcome["predictions"], outcome["confidence"] = jobs.predict_test_set(result.model, mnist.x_test)
-            outcome["wall_seconds"] = time.perf_counter() - started
-            if result.status != "diverged":
-                outcome["model_bytes"] = studio.keras_bytes(result)
-            result.model = None
-            outcome.update(result=result, stop_reason=stop_reason)
-        outcome.setdefault("wall_seconds", time.perf_counter() - started)
+        if result.status != "diverged":
+            link.send("phase", phase="predicting")
+            outcome["predictions"], outcome["confidence"] = jobs.predict_test_set(result.model, mnist.x_test)
+        outcome["wall_seconds"] = time.perf_counter() - started
+        if result.status != "diverged":
+            outcome["model_bytes"] = studio.keras_bytes(result)
+        result.model = None
+        outcome["result"] = result
         return outcome
 
 
