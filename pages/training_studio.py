@@ -1,7 +1,8 @@
 """Training studio: train the documents' CNNs live, watch them learn, stop, compare and keep them.
 
-The training runs in core.training.jobs (a background thread, server-wide queue); this page only lays
-out settings, polls the job from a fragment, and shows the results of this session's runs.
+The training runs in core.training.jobs (a server-wide queue of Dask tasks on worker processes, so
+TensorFlow stays out of this server until a trained model comes back); this page only lays out
+settings, polls the job from a fragment, and shows the results of this session's runs.
 """
 import time
 from pathlib import Path
@@ -17,7 +18,7 @@ from core.training import timebox
 from core.lab import explain
 from core.streamlit_patches import current_session_id, session_alive
 from core.training.engine import ConfigError, TrainConfig
-from core.ui import lang, mnist_or_stop, tr, tr_list
+from core.ui import lang, mnist_or_stop, register_class_model, tr, tr_list
 from models.zoo import REGISTRY, pretrained_meta
 
 T = "training_studio."
@@ -70,6 +71,14 @@ def collect() -> None:
     if job is not None:
         st.session_state["studio_counter"] = st.session_state.get("studio_counter", 0) + 1
         studio.collect(job, st.session_state["studio_counter"], runs, trained, tensorboard=S["tensorboard"])
+        offer_to_class_gallery()
+
+
+def offer_to_class_gallery() -> None:
+    """The teacher's class gallery measures this session's kept models too (registering one twice is a no-op)."""
+    for label, entry in trained.items():
+        if entry.get("model") is not None:
+            register_class_model(label, entry["model"])
 
 
 @st.cache_data(show_spinner=False)
@@ -155,11 +164,15 @@ with section(tr(T + "settings_title")):
             st.caption(tr(T + ("numbers_measured" if here else "numbers_recorded"), batch=config.batch_size))
         st.caption(tr(T + "numbers_example"))
         if st.button("⏱️ " + tr(T + "measure", batch=config.batch_size), disabled=busy):
-            from core.training import engine as training
-
-            with st.spinner(tr(T + "measuring_now")):
-                measured[(key, config.batch_size)] = training.measure_batch_seconds(config, mnist, batches=10)
-            st.rerun()
+            status = manager.status()
+            try:
+                if status["running"] >= status["max_running"]:
+                    raise jobs.ClusterBusy()
+                with st.spinner(tr(T + "measuring_now")):
+                    measured[(key, config.batch_size)] = manager.measure(config)
+                st.rerun()
+            except jobs.ClusterBusy:
+                st.warning(tr(T + "measure_busy"))
 
 # --- 3. time box and start ---------------------------------------------------------------------
 st.header(tr(T + "start_title"))
@@ -174,11 +187,8 @@ st.caption(tr(T + "server_status", running=status["running"], waiting=status["wa
 if st.button("▶️ " + tr(T + "start"), type="primary", disabled=busy):
     try:
         config.check()
-        with st.spinner(tr("common.loading_tensorflow")):
-            model = jobs.build_model(config)
-        budget = S["budget"] or None
-        manager.submit(SID, config, mnist, label=studio.run_label(key, st.session_state.get("studio_counter", 0) + 1),
-                       model=model, budget=budget)
+        manager.submit(SID, config, label=studio.run_label(key, st.session_state.get("studio_counter", 0) + 1),
+                       budget=S["budget"] or None)
         st.rerun()
     except ConfigError as error:
         st.error(tr(f"training.{error.key}", **error.values))
@@ -213,11 +223,11 @@ def live() -> None:
         fraction, eta = studio.bar_position(now, time.time())
         text = tr(T + "progress", epoch=p.epoch, epochs=p.epochs, batch=p.batch, batches=p.batches_per_epoch,
                   eta=f"{eta:.0f}", speed=f"{p.samples_per_second:,.0f}", elapsed=f"{p.elapsed:.0f}")
-        if now.phase in ("evaluating", "predicting"):
+        if now.phase in ("evaluating", "predicting", "receiving"):
             text = tr(T + f"phase_{now.phase}")
         st.progress(fraction, text=text)
     a, b = st.columns(2)
-    stopping = now.stop_reason is not None or now.phase in ("evaluating", "predicting")  # training is over
+    stopping = now.stop_reason is not None or now.phase in ("evaluating", "predicting", "receiving")  # training is over
     a.button("⏹️ " + tr(T + "stop"), on_click=manager.stop, args=(SID,), disabled=stopping, type="primary")
     if stopping and now.stop_reason in ("student", "time_box"):
         a.caption(tr(T + f"stopping_{now.stop_reason}"))
@@ -238,32 +248,33 @@ if busy:
 # --- 5. the latest run's results ----------------------------------------------------------------
 if runs:
     record = runs[-1]
-    st.header(tr(T + "results_title", label=record["label"]))
+    st.header(tr(T + "results_title", label=record.label))
     said = studio.outcome(record)
     getattr(st, said.level)(" ".join(tr(key, **values) for key, values in said.boxed), icon=said.icon)
     for key, values in said.below:
         st.markdown(tr(key, **values))
-    if record["state"] in ("completed", "stopped"):
-        if record["plan"]:
-            plan = record["plan"]
+    if record.state in ("completed", "stopped"):
+        if record.plan:
+            plan = record.plan
             st.info("⏱️ " + tr(T + "plan_result", budget=f"{plan['budget']:g}", images=f"{plan['train_size']:,}",
-                              epochs=plan["epochs"], done=f"{record['epochs_done']:.2f}", seconds=f"{record['wall_seconds']:.1f}",
-                              ratio=f"{record['wall_seconds'] / plan['budget']:.2f}"))
-        if record.get("pending"):
+                              epochs=plan["epochs"], done=f"{record.epochs_done:.2f}", seconds=f"{record.wall_seconds:.1f}",
+                              ratio=f"{record.wall_seconds / plan['budget']:.2f}"))
+        if record.pending:
             st.markdown(tr(T + "keep_question"))
             k1, k2, _ = st.columns([1, 1, 3])
             if k1.button("💾 " + tr(T + "keep")):
-                record["pending"] = False
-                trained[record["label"]] = studio.trained_entry(record)
+                record.pending = False
+                trained[record.label] = studio.trained_entry(record)
+                offer_to_class_gallery()
                 st.rerun()
             if k2.button("🗑️ " + tr(T + "discard")):
-                record.update(pending=False, model=None, result=None, state="discarded")
+                studio.discard(record)
                 st.rerun()
-        if record["label"] in trained:
-            st.caption("✏️ " + tr(T + "in_lab", label=record["label"]))
-        if record["predictions"] is not None:
-            pred, conf = record["predictions"], record["confidence"]
-            wrong, sample = studio.gallery_picks(mnist.y_test, pred, count=12, seed=record["index"])
+        if record.label in trained:
+            st.caption("✏️ " + tr(T + "in_lab", label=record.label))
+        if record.predictions is not None:
+            pred, conf = record.predictions, record.confidence
+            wrong, sample = studio.gallery_picks(mnist.y_test, pred, count=12, seed=record.index)
             left, right = st.columns(2)
             with left:
                 st.plotly_chart(digits.confusion_figure(explain.confusion_matrix(mnist.y_test, pred),
@@ -276,11 +287,11 @@ if runs:
             st.markdown("**" + tr(T + "sample_title") + "**")
             st.plotly_chart(digits.gallery_figure(mnist.x_test[sample], sample_captions, columns=12, caption_colors=colors),
                             key="gallery_sample")
-        if record["result"] is not None:
-            st.download_button("⬇️ " + tr(T + "download"), lambda result=record["result"]: studio.keras_bytes(result),
-                               file_name=f"{studio.file_stem(record['label'])}.keras", mime="application/octet-stream")
-        if record.get("logs"):
-            st.caption("📈 " + tr(T + "logs_written", folder=Path(record["logs"]).name))
+        if record.model_bytes is not None:
+            st.download_button("⬇️ " + tr(T + "download"), record.model_bytes,
+                               file_name=f"{studio.file_stem(record.label)}.keras", mime="application/octet-stream")
+        if record.logs:
+            st.caption("📈 " + tr(T + "logs_written", folder=Path(record.logs).name))
 
 # --- 6. this session's runs ---------------------------------------------------------------------
 if runs:
@@ -288,7 +299,7 @@ if runs:
     states = {name: tr(T + f"state_{name}") for name in studio.STATES}
     st.dataframe(studio.run_table(runs, dict(zip(studio.RUN_COLUMNS, tr_list(T + "run_columns"))), states),
                  hide_index=True)
-    with_curves = [r for r in runs if r["points"]]
+    with_curves = [{"label": r.label, "points": r.points, "epochs": r.epochs} for r in runs if r.points]
     if with_curves:
         st.plotly_chart(charts.runs_overlay(with_curves, curve_labels()), key="runs_overlay")
     st.download_button("⬇️ " + tr(T + "download_csv"), studio.runs_csv(runs), file_name="training_runs.csv", mime="text/csv")

@@ -1,6 +1,6 @@
 """The training studio page under AppTest: settings, the numbers they mean, real short runs, NaN, stop, queue.
 
-Runs train for real in core.training.jobs' background threads (lenet5 on 1,000 images); the test reruns
+Runs train for real on the Dask workers of core.training.jobs (lenet5 on 1,000 images); the test reruns
 the page until the result is there, as the page's fragment does in a browser.
 """
 import time
@@ -47,7 +47,7 @@ def small_run(at, **settings):
     assert not at.exception
 
 
-def wait_for_result(at, runs=1, timeout=120):
+def wait_for_result(at, runs=1, timeout=240):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         at.run()
@@ -101,26 +101,26 @@ def test_a_short_run_shows_its_results_and_joins_the_lab_picker(tmp_path, monkey
     at.checkbox(key=k("tensorboard")).check().run()
     small_run(at)
     record = wait_for_result(at)
-    assert record["state"] == "completed"
-    folder = f"studio_run1_lenet5_{record['job_id']}"
-    assert record["logs"] == str(tmp_path / folder)
+    assert record.state == "completed"
+    folder = f"studio_run1_lenet5_{record.job_id}"
+    assert record.logs == str(tmp_path / folder)
     assert list((tmp_path / folder / "train").glob("events.out.tfevents.*"))
     assert f"TensorBoard logs written to runs/{folder}" in texts(at)
     assert [s.value for s in at.success if "of the 10,000 test images right" in s.value]
-    entry = at.session_state["trained_models"][record["label"]]
-    assert entry["key"] == "lenet5" and entry["test_accuracy"] == record["test_accuracy"]
+    entry = at.session_state["trained_models"][record.label]
+    assert entry["key"] == "lenet5" and entry["test_accuracy"] == record.test_accuracy
     assert entry["config"]["train_size"] == 1000 and entry["model"] is not None
     assert len(at.get("plotly_chart")) >= 4  # confusion matrix, two galleries, the runs overlay
     assert len(at.get("download_button")) == 2  # .keras and CSV
     table = at.dataframe[-1].value
-    assert table["Run"].tolist() == [record["label"]] and table["Images"].tolist() == [1000]
+    assert table["Run"].tolist() == [record.label] and table["Images"].tolist() == [1000]
 
 
 def test_a_nan_loss_is_explained():
     at = studio()
     small_run(at, optimizer="sgd", learning_rate=10.0)
     record = wait_for_result(at)
-    assert record["state"] == "diverged" and record["label"] not in at.session_state["trained_models"]
+    assert record.state == "diverged" and record.label not in at.session_state["trained_models"]
     assert [e.value for e in at.error if "NaN" in e.value]
     assert "learning rate 10" in texts(at) and "**Why?**" in texts(at)
 
@@ -132,40 +132,56 @@ def test_stop_with_a_new_learning_rate_then_keep_or_discard():
     at.select_slider(key="_studio_live_lr").set_value(0.0005).run()
     button(at, "Stop").click().run()
     record = wait_for_result(at)
-    assert record["state"] == "stopped" and record["lr_changes"][0][1] == 0.0005
-    assert record["epochs_done"] < 200
+    assert record.state == "stopped" and record.lr_changes[0][1] == 0.0005
+    assert record.epochs_done < 200
     assert "You stopped this run early" in texts(at)
-    assert record["label"] not in at.session_state["trained_models"]
+    assert record.label not in at.session_state["trained_models"]
     button(at, "Keep").click().run()
-    assert record["label"] in at.session_state["trained_models"]
+    assert record.label in at.session_state["trained_models"]
 
     small_run(at, epochs=200)
     button(at, "Stop").click().run()
     second = wait_for_result(at, runs=2)
     button(at, "Discard").click().run()
-    assert at.session_state["studio_runs"][-1]["model"] is None
-    assert second["label"] not in at.session_state["trained_models"]
+    assert at.session_state["studio_runs"][-1].model is None
+    assert second.label not in at.session_state["trained_models"]
     assert at.dataframe[-1].value["Result"].tolist() == ["stopped", "discarded"]
 
 
 def test_a_second_training_waits_in_line_with_its_position():
-    from core import data
-
     manager = jobs.shared()
     before = manager.max_running
     manager.set_max_running(1)
     try:
         busy = TrainConfig(key="lenet5", epochs=200, batch_size=100, optimizer="adam", learning_rate=0.001,
                            train_size=1000)
-        manager.submit("another student", busy, data.load_mnist(), label="other")
+        manager.submit("another student", busy, label="other")
         at = studio()
         small_run(at)
         assert [i.value for i in at.info if "you are number **1** of 1 waiting" in i.value]
         assert "1 training(s) running, 1 waiting; at most 1 run at once" in texts(at)
         manager.stop("another student")
         record = wait_for_result(at)
-        assert record["state"] == "completed"
+        assert record.state == "completed"
     finally:
         manager.stop("another student")
         manager.take("another student")
         manager.set_max_running(before)
+
+
+def test_the_studio_opens_without_tensorflow_in_the_server():
+    """Training, model building and the time box run on Dask workers: TensorFlow enters this
+    process only when a trained model comes back."""
+    from tests.conftest import assert_no_tensorflow
+
+    assert_no_tensorflow(["pages/training_studio.py"], "en")
+
+
+def test_measure_runs_on_a_worker():
+    at = studio()
+    at.selectbox(key=k("key")).set_value("lenet5").run()
+    button(at, "Measure batch size").click().run(timeout=240)
+    assert not at.exception
+    seconds = at.session_state["studio_measured"][("lenet5", at.select_slider(key=k("batch_size")).value)]
+    assert 0 < seconds < 5
+    assert "Time measured on this server just now" in texts(at)

@@ -60,12 +60,14 @@ def test_reports_are_frequent_for_short_runs_and_every_20_batches_for_long_ones(
     assert studio.report_every(TrainConfig.document("colab_cnn")) == 20  # 6,330 updates
 
 
-def record(index, state="completed", accuracy=0.98, model="m"):
+def record(index, state="completed", accuracy=0.98, model="m", **changes):
     config = TrainConfig(key="lenet5", epochs=2, batch_size=128, optimizer="adam", learning_rate=0.002,
                          train_size=5000, validation_split=0.1).to_dict()
-    return {"index": index, "label": studio.run_label("lenet5", index), "key": "lenet5", "config": config,
-            "state": state, "epochs_done": 2.0, "budget": None, "wall_seconds": 12.34, "test_loss": 0.05,
-            "test_accuracy": accuracy, "model": model, "result": model}
+    values = dict(index=index, job_id=f"j{index}", label=studio.run_label("lenet5", index), key="lenet5",
+                  config=config, state=state, epochs_done=2.0, wall_seconds=12.34, test_loss=0.05,
+                  test_accuracy=accuracy, model=model, model_bytes=b"PK" if model else None)
+    values.update(changes)
+    return studio.RunRecord(**values)
 
 
 def test_run_table_and_csv():
@@ -82,7 +84,15 @@ def test_only_the_newest_models_are_kept():
     runs = [record(i) for i in range(1, 8)]
     dropped = studio.trim_models(runs, keep=5)
     assert dropped == ["#1 lenet5", "#2 lenet5"]
-    assert [r["model"] is None for r in runs] == [True, True, False, False, False, False, False]
+    assert [r.model is None for r in runs] == [True, True, False, False, False, False, False]
+    assert [r.model_bytes is None for r in runs] == [True, True, False, False, False, False, False]
+
+
+def test_a_discarded_run_keeps_its_row_not_its_model():
+    run = record(1, "stopped", pending=True)
+    studio.discard(run)
+    assert (run.state, run.pending, run.model, run.model_bytes) == ("discarded", False, None, None)
+    assert studio.run_table([run], {"label": "L", "state": "S"})["S"].tolist() == ["discarded"]
 
 
 def test_file_names_have_no_path_tricks():
@@ -123,18 +133,19 @@ def test_a_finished_run_downloads_as_a_loadable_keras_file(tmp_path):
     manager = jobs.JobManager(max_running=1)
     config = TrainConfig(key="lenet5", epochs=1, batch_size=100, optimizer="adam", learning_rate=0.002, train_size=1000)
     mnist = data.load_mnist()
-    manager.submit("dl", config, mnist, label="dl")
-    assert manager.wait_idle(120)
+    manager.submit("dl", config, label="dl")  # trained on a Dask worker, model back as .keras bytes
+    assert manager.wait_idle(240)
     runs, trained = [], {}
     record = studio.collect(manager.take("dl"), 1, runs, trained)
-    assert runs == [record] and trained["#1 lenet5"]["model"] is record["model"]
-    blob = studio.keras_bytes(record["result"])
-    assert blob[:2] == b"PK"  # a .keras file is a zip
+    assert runs == [record] and trained["#1 lenet5"]["model"] is record.model
+    assert record.model_bytes[:2] == b"PK"  # a .keras file is a zip: the download
     path = tmp_path / "back.keras"
-    path.write_bytes(blob)
+    path.write_bytes(record.model_bytes)
     again = keras.saving.load_model(path, compile=False)
-    images = (mnist.x_test[:5].astype("float32") / 255)[..., None]
-    assert np.allclose(again.predict_on_batch(images), record["model"].predict_on_batch(images), atol=1e-6)
+    images = data.normalise(mnist.x_test[:200])
+    assert np.allclose(again.predict_on_batch(images), record.model.predict_on_batch(images), atol=1e-6)
+    # the worker's test predictions are the model's own answers
+    assert (record.model.predict_on_batch(images).argmax(axis=1) == record.predictions[:200]).mean() > 0.99
 
 
 def test_bar_follows_the_engine_or_the_time_box_clock():
@@ -145,11 +156,10 @@ def test_bar_follows_the_engine_or_the_time_box_clock():
     assert studio.bar_position(boxed, now=170.0) == (1.0, 0.0)     # past the box: full, nothing left
 
 
-def finished(**changes) -> dict:
-    record = {"state": "completed", "stop_reason": None, "error": None, "reason_key": None, "reason_values": {},
-              "test_accuracy": 0.98765, "test_loss": 0.04321, "wall_seconds": 12.34, "epochs_done": 1.5}
-    record.update(changes)
-    return record
+def finished(**changes) -> studio.RunRecord:
+    values = dict(test_accuracy=0.98765, test_loss=0.04321, epochs_done=1.5)
+    values.update(changes)
+    return record(1, **values)
 
 
 def test_outcome_of_each_finished_state():
@@ -162,6 +172,8 @@ def test_outcome_of_each_finished_state():
     assert (nan.level, nan.icon, nan.boxed) == ("error", "💥", (("training.nan_loss", {}),))
     assert nan.below == (("training.nan_loss_detail", {"epoch": 1}), ("training_studio.nan_why", {}))
     assert studio.outcome(finished(state="failed", error="boom")).boxed == (("training_studio.failed", {"error": "boom"}),)
+    lost = studio.outcome(finished(state="failed", error="KilledWorker: …", error_key="worker_lost"))
+    assert (lost.level, lost.boxed) == ("error", (("training_studio.worker_lost", {"error": "KilledWorker: …"}),))
     assert studio.outcome(finished(state="cancelled")).level == "info"
 
 

@@ -4,7 +4,6 @@ import math
 
 import pytest
 
-from core import data
 from core.training import jobs
 from core.training import timebox
 from core.training.engine import TrainConfig
@@ -49,6 +48,7 @@ def test_plan_aims_a_little_past_the_budget_and_says_whether_it_fits():
         M.spent_seconds + timebox.run_seconds(config(), plan.train_size, plan.epochs, M))
     assert 30.0 < plan.predicted_seconds <= 30.0 * timebox.AIM
     assert plan.fits and plan.to_dict()["measurement"]["update_seconds"] == 0.01
+    assert timebox.Plan.from_dict(plan.to_dict()) == plan  # as it travels from the worker
     slow = dataclasses.replace(M, spent_seconds=32.0)  # 32 + 3.6 s > 30 × 1.15
     assert not timebox.plan(30.0, config(), None, slow).fits
 
@@ -101,31 +101,17 @@ def test_class_preset_uses_the_documents_model_with_fast_settings():
         timebox.class_preset(key).check()
 
 
-def test_a_real_time_box_is_ended_by_its_deadline():
-    """As the page does it (build, measure, plan, train through the queue), but with a plan far too big
-    for the budget (all 60,000 images × 50 epochs): the deadline ends training, not the plan, and the
-    run completes with its test evaluation. Counts, not seconds: what 15 s of a shared CPU buys varies;
-    the deadline's timing is tested above with a fake clock."""
-    from core.training import engine as training
-
-    real_plans = []
-
-    def too_big(budget, config, mnist, model=None):
-        real_plans.append(timebox.plan(budget, config, mnist, model=model))
-        return dataclasses.replace(real_plans[-1], train_size=60000, epochs=timebox.MAX_EPOCHS)
-
-    mnist = data.load_mnist()
-    manager = jobs.JobManager(max_running=1, planner=too_big)
+def test_a_real_time_box_ends_near_its_budget():
+    """As the page does it: through the queue; the worker builds, measures, plans and trains (loose bounds: shared CPU)."""
+    manager = jobs.JobManager(max_running=1)
     preset = timebox.class_preset("lenet5")
-    manager.submit("tb", preset, mnist, label="tb", model=training.build_model(preset), budget=15.0)
-    idle = manager.wait_idle(300)
-    manager.stop("tb")  # nothing once the run is over; ends one that the deadline failed to end
-    assert idle
+    manager.submit("tb", preset, label="tb", budget=15.0)
+    assert manager.wait_idle(240)
     job = manager.take("tb")
-    assert (job.state, job.stop_reason) == ("completed", "time_box"), (job.state, job.stop_reason, job.error)
-    assert 1000 <= real_plans[0].train_size <= 60000 and real_plans[0].epochs >= 1
-    assert (job.config.train_size, job.config.epochs) == (60000, timebox.MAX_EPOCHS)
+    assert job.state == "completed", job.error
+    assert 1000 <= job.plan.train_size <= 60000 and job.plan.epochs >= 1
+    assert job.config.train_size == job.plan.train_size and job.config.epochs == job.plan.epochs
     assert job.plan.measurement.update_seconds > 0 and job.plan.measurement.forward_seconds > 0
-    # 10 % held out: 54,000 images per epoch; the deadline stopped it long before 50 of them
-    assert 0 < job.result.samples_seen < 54000 * timebox.MAX_EPOCHS
-    assert math.isfinite(job.result.test_loss) and len(job.predictions) == 10000
+    assert 0.5 * 15 <= job.wall_seconds <= 1.35 * 15, (job.wall_seconds, job.plan)
+    assert job.result.test_accuracy > 0.8
+    assert math.isfinite(job.result.test_loss)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from core import data, i18n
-from core.training import engine as training
+from core.training import engine
 from models import zoo
 
 
@@ -23,7 +23,7 @@ def mnist():
 
 def small(key="colab_cnn", **changes):
     """A quick run: 2,000 images, one epoch, batch 64, the model's document optimizer."""
-    config = training.TrainConfig.document(key)
+    config = engine.TrainConfig.document(key)
     values = dict(epochs=1, batch_size=64, train_size=2000, validation_split=0.0, progress_every=5)
     values.update(changes)
     for name, value in values.items():
@@ -32,15 +32,15 @@ def small(key="colab_cnn", **changes):
 
 
 def test_importing_the_engine_does_not_import_tensorflow():
-    code = "import sys, core.training.engine; print('tensorflow' in sys.modules, 'keras' in sys.modules, 'streamlit' in sys.modules)"
+    code = "import sys, core.engine.engine; print('tensorflow' in sys.modules, 'keras' in sys.modules, 'streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=str(training.Path(training.__file__).parents[2]))
+                         cwd=str(engine.Path(engine.__file__).parents[2]))
     assert out.stdout.split() == ["False", "False", "False"]
 
 
 @pytest.mark.parametrize("key", list(zoo.REGISTRY))
 def test_document_config_matches_the_registry(key):
-    entry, config = zoo.REGISTRY[key], training.TrainConfig.document(key)
+    entry, config = zoo.REGISTRY[key], engine.TrainConfig.document(key)
     d = entry.defaults
     assert (config.key, config.epochs, config.batch_size, config.optimizer, config.learning_rate) == (
         key, d.epochs, d.batch_size, d.optimizer, d.learning_rate)
@@ -48,11 +48,11 @@ def test_document_config_matches_the_registry(key):
     assert config.dropout_rates() == tuple(entry.dropout)
     assert config.validation_split == (0.1 if key == "colab_cnn" else 0.0)
     config.check()
-    assert training.TrainConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
+    assert engine.TrainConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
 
 
 def test_document_004_epoch_is_422_updates():
-    config = training.TrainConfig.document("colab_cnn")
+    config = engine.TrainConfig.document("colab_cnn")
     assert config.split_sizes() == (54000, 6000)
     assert config.batches_per_epoch() == 422  # ceil(54,000 / 128)
 
@@ -71,7 +71,7 @@ def test_document_004_epoch_is_422_updates():
 ])
 def test_bad_settings_raise_a_translatable_error(change, key):
     config = small(**change)
-    with pytest.raises(training.ConfigError) as caught:
+    with pytest.raises(engine.ConfigError) as caught:
         config.check()
     assert caught.value.key == key
     for lang in ("ja", "en"):
@@ -81,27 +81,19 @@ def test_bad_settings_raise_a_translatable_error(change, key):
 
 def test_subset_and_split_are_seeded_disjoint_and_sized():
     config = small(train_size=1000, validation_split=0.2)
-    fit_rows, val_rows = training.subset_rows(config)
+    fit_rows, val_rows = engine.subset_rows(config)
     assert (len(fit_rows), len(val_rows)) == (800, 200)
     assert len(set(fit_rows) | set(val_rows)) == 1000 and fit_rows.max() < 60000
-    again, _ = training.subset_rows(small(train_size=1000, validation_split=0.2))
-    other, _ = training.subset_rows(small(train_size=1000, validation_split=0.2, seed=1))
+    again, _ = engine.subset_rows(small(train_size=1000, validation_split=0.2))
+    other, _ = engine.subset_rows(small(train_size=1000, validation_split=0.2, seed=1))
     assert np.array_equal(fit_rows, again) and not np.array_equal(fit_rows, other)
-
-
-def test_one_pass_normalisation_equals_the_shared_one(mnist):
-    images = mnist.x_train[:500]
-    fast = training.normalised(images)
-    assert fast.dtype == np.float32 and fast.shape == (500, 28, 28, 1)
-    np.testing.assert_array_equal(fast, data.normalise(images))
-    assert fast.max() == 1.0 and fast.min() == 0.0
 
 
 def test_progress_reports_are_sane_and_respect_subset_and_split(mnist):
     # 1,000 images, 20 % held out → 800 trained per epoch = 8 batches of 100; two epochs.
     config = small(train_size=1000, validation_split=0.2, batch_size=100, epochs=2, progress_every=3)
     reports = []
-    result = training.train(config, mnist, on_progress=reports.append)
+    result = engine.train(config, mnist, on_progress=reports.append)
     batches = [p for p in reports if p.phase == "batch"]
     epochs = [p for p in reports if p.phase == "epoch"]
     assert [(p.epoch, p.batch) for p in batches] == [(1, 3), (1, 6), (1, 8), (2, 3), (2, 6), (2, 8)]
@@ -140,7 +132,7 @@ def test_progress_reports_are_sane_and_respect_subset_and_split(mnist):
 def test_recent_loss_is_the_mean_since_the_last_report_by_hand():
     # 25 images in batches of 10, 10, 5. Keras' running means after each batch: loss 2.0, 1.5, 1.4
     # (batch losses 2.0, 1.0, 1.0); accuracy 0.1, 0.3, 0.36 (1, 5 and 3 right: 0.1, 0.5, 0.6).
-    run = training._Run(small(train_size=25, batch_size=10, validation_split=0.0), None, None, None, 0.0)
+    run = engine._Run(small(train_size=25, batch_size=10, validation_split=0.0), None, None, None, 0.0)
     assert run.recent(1, 2.0, 0.1) == pytest.approx((2.0, 0.1))
     assert run.recent(2, 1.5, 0.3) == pytest.approx((1.0, 0.5))  # (20·1.5 − 10·2.0) / 10
     assert run.recent(3, 1.4, 0.36) == pytest.approx((1.0, 0.6))  # (25·1.4 − 20·1.5) / 5, (9 − 6) / 5
@@ -152,7 +144,7 @@ def test_recent_loss_is_the_mean_since_the_last_report_by_hand():
 def test_without_validation_the_val_history_is_empty(mnist):
     reports = []
     # 640 images = 10 batches of 64, reported every 4: batches 4, 8 and the last one, 10.
-    result = training.train(small("lenet5", train_size=640, progress_every=4), mnist, on_progress=reports.append)
+    result = engine.train(small("lenet5", train_size=640, progress_every=4), mnist, on_progress=reports.append)
     assert [(p.phase, p.batch) for p in reports] == [
         ("batch", 4), ("batch", 8), ("batch", 10), ("epoch", 10), ("evaluating", 10)]
     # ETA: 6 batches left at the speed so far, then 2, then none (no validation to wait for)
@@ -163,7 +155,7 @@ def test_without_validation_the_val_history_is_empty(mnist):
 
 
 def test_stop_is_honoured_within_one_batch(mnist):
-    control = training.Control()
+    control = engine.Control()
     reports = []
 
     def stop_at_third_batch(progress):
@@ -172,7 +164,7 @@ def test_stop_is_honoured_within_one_batch(mnist):
             control.request_stop()
 
     config = small(batch_size=50, progress_every=3)  # 40 batches per epoch
-    result = training.train(config, mnist, on_progress=stop_at_third_batch, control=control)
+    result = engine.train(config, mnist, on_progress=stop_at_third_batch, control=control)
     assert result.status == "stopped"
     assert result.samples_seen <= (3 + 1) * 50
     assert [p.batch for p in reports if p.phase == "batch"][-1] in (3, 4)
@@ -181,8 +173,8 @@ def test_stop_is_honoured_within_one_batch(mnist):
 
 
 def test_stop_and_learning_rate_from_another_thread(mnist):
-    """The studio's set-up: train() in a worker thread, the UI thread holds the Control."""
-    control, box = training.Control(), {}
+    """The worker's set-up: train() in the task thread, the message handler's thread sets the Control."""
+    control, box = engine.Control(), {}
     reported = {1: threading.Event(), 2: threading.Event()}
     answered = {1: threading.Event(), 2: threading.Event()}
 
@@ -192,8 +184,8 @@ def test_stop_and_learning_rate_from_another_thread(mnist):
             answered[progress.batch].wait(timeout=30)
 
     config = small("lenet5", optimizer="sgd", learning_rate=0.05, progress_every=1)
-    model = training.build_model(config)  # built in the calling (UI) thread
-    worker = threading.Thread(target=lambda: box.update(result=training.train(config, mnist, on_progress, control, model)))
+    model = engine.build_model(config)  # built in another thread than the one that trains
+    worker = threading.Thread(target=lambda: box.update(result=engine.train(config, mnist, on_progress, control, model)))
     worker.start()
     assert reported[1].wait(timeout=60)
     control.set_learning_rate(0.123)
@@ -209,14 +201,14 @@ def test_stop_and_learning_rate_from_another_thread(mnist):
 
 
 def test_a_stop_requested_before_the_start_runs_one_batch(mnist):
-    control = training.Control()
+    control = engine.Control()
     control.request_stop()
-    result = training.train(small("lenet5"), mnist, control=control)
+    result = engine.train(small("lenet5"), mnist, control=control)
     assert result.status == "stopped" and result.samples_seen == 64
 
 
 def test_a_huge_learning_rate_diverges_with_an_explanation(mnist):
-    result = training.train(small("lenet5", optimizer="sgd", learning_rate=1e6), mnist)
+    result = engine.train(small("lenet5", optimizer="sgd", learning_rate=1e6), mnist)
     assert result.status == "diverged" and result.reason_key == "training.nan_loss"
     assert result.test_accuracy is None and result.test_loss is None
     assert not math.isfinite(result.batch_history[-1]["loss"])
@@ -232,8 +224,8 @@ def test_a_huge_learning_rate_diverges_with_an_explanation(mnist):
 
 def test_learning_rate_change_is_applied_from_the_next_batch(mnist):
     config = small("lenet5", optimizer="sgd", learning_rate=0.05, progress_every=5)
-    model = training.build_model(config)
-    control = training.Control()
+    model = engine.build_model(config)
+    control = engine.Control()
     frozen = {}
 
     def freeze_at_batch_5(progress):
@@ -241,20 +233,20 @@ def test_learning_rate_change_is_applied_from_the_next_batch(mnist):
             frozen["weights"] = model.get_weights()
             control.set_learning_rate(1e-30)  # plain SGD: w - 1e-30·g rounds back to w
 
-    result = training.train(config, mnist, on_progress=freeze_at_batch_5, control=control, model=model)
+    result = engine.train(config, mnist, on_progress=freeze_at_batch_5, control=control, model=model)
     assert result.status == "completed"
     for before, after in zip(frozen["weights"], model.get_weights()):
         np.testing.assert_allclose(after, before, rtol=0, atol=1e-20)
     assert float(model.optimizer.learning_rate) == pytest.approx(1e-30, rel=1e-6)
     rates = [(p["batch"], p["learning_rate"]) for p in result.batch_history]
     assert rates[0] == (5, 0.05) and rates[1][0] == 10 and rates[1][1] == pytest.approx(1e-30)
-    with pytest.raises(training.ConfigError):
+    with pytest.raises(engine.ConfigError):
         control.set_learning_rate(0)
 
 
 def test_real_learning_colab_cnn_5k_one_epoch(mnist):
     config = small("colab_cnn", train_size=5000, batch_size=32, progress_every=50)
-    result = training.train(config, mnist)
+    result = engine.train(config, mnist)
     assert result.status == "completed"
     assert result.test_accuracy > 0.90
 
@@ -263,8 +255,8 @@ def test_save_run_writes_model_and_json(tmp_path, mnist):
     import h5py
     import keras
 
-    result = training.train(small("lenet5", train_size=640, progress_every=100), mnist)
-    path = training.save_run(result, tmp_path / "my_run.keras")
+    result = engine.train(small("lenet5", train_size=640, progress_every=100), mnist)
+    path = engine.save_run(result, tmp_path / "my_run.keras")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["my_run.json", "my_run.keras"]
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     assert meta["key"] == "lenet5" and meta["status"] == "completed"
@@ -280,8 +272,8 @@ def test_save_run_writes_model_and_json(tmp_path, mnist):
 
 
 def test_save_run_of_a_diverged_run_writes_clean_json(tmp_path, mnist):
-    result = training.train(small("lenet5", optimizer="sgd", learning_rate=1e6, progress_every=100), mnist)
-    path = training.save_run(result, tmp_path / "nan_run")
+    result = engine.train(small("lenet5", optimizer="sgd", learning_rate=1e6, progress_every=100), mnist)
+    path = engine.save_run(result, tmp_path / "nan_run")
     meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))  # strict JSON: no NaN
     assert path.name == "nan_run.keras" and meta["status"] == "diverged" and meta["test_accuracy"] is None
 
@@ -289,7 +281,7 @@ def test_save_run_of_a_diverged_run_writes_clean_json(tmp_path, mnist):
 def test_an_interrupted_save_leaves_no_file(tmp_path, monkeypatch, mnist):
     import keras
 
-    result = training.train(small("lenet5", train_size=640, progress_every=100), mnist)
+    result = engine.train(small("lenet5", train_size=640, progress_every=100), mnist)
 
     def save_half_then_fail(self, filepath, *args, **kwargs):
         with open(filepath, "wb") as out:
@@ -298,7 +290,7 @@ def test_an_interrupted_save_leaves_no_file(tmp_path, monkeypatch, mnist):
 
     monkeypatch.setattr(keras.Model, "save", save_half_then_fail)
     with pytest.raises(OSError):
-        training.save_run(result, tmp_path / "run.keras")
+        engine.save_run(result, tmp_path / "run.keras")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -306,5 +298,5 @@ def test_measure_batch_seconds_leaves_out_the_warm_up_batches(mnist, monkeypatch
     """A clock that reads 0 at the start, 10 and 20 after the two warm-up batches (tracing), then 21, 22,
     23: three timed batches of (23 − 20) / 3 = 1 s each (counting the warm-up would give 23 / 5 = 4.6)."""
     readings = iter([0.0, 10.0, 20.0, 21.0, 22.0, 23.0])
-    monkeypatch.setattr(training, "time", SimpleNamespace(perf_counter=lambda: next(readings)))
-    assert training.measure_batch_seconds(small("lenet5", batch_size=128), mnist, batches=3) == pytest.approx(1.0)
+    monkeypatch.setattr(engine, "time", SimpleNamespace(perf_counter=lambda: next(readings)))
+    assert engine.measure_batch_seconds(small("lenet5", batch_size=128), mnist, batches=3) == pytest.approx(1.0)

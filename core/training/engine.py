@@ -1,14 +1,14 @@
 """The training engine: train a registry CNN with given settings, report progress, stop, save.
 
-No Streamlit here, and TensorFlow/Keras is imported only inside functions. The studio page
-runs ``train`` in a worker thread and talks to it through two plain objects:
+No Streamlit here, and TensorFlow/Keras is imported only inside functions. The studio runs
+``train`` on a Dask worker (core.training.worker) and talks to it through two plain objects:
 
 * ``on_progress(Progress)`` is called from the worker with phase ``"batch"`` every
   ``progress_every`` batches and at the last batch of every epoch, ``"epoch"`` at every epoch
   end (after validation, with its metrics), and ``"evaluating"`` once, just before the final
   evaluation on the test set;
-* ``Control`` is shared with the UI thread: ``request_stop()`` (honoured after the current
-  batch) and ``set_learning_rate(lr)`` (applied from the next batch on).
+* ``Control`` is set from another thread (the worker's message handler): ``request_stop()``
+  (honoured after the current batch) and ``set_learning_rate(lr)`` (applied from the next batch on).
 
 A loss that becomes NaN or infinite stops the run with status ``"diverged"`` and the reason
 key ``"training.nan_loss"`` (locales/<lang>/training.toml; ``"training.nan_loss_detail"``
@@ -181,7 +181,7 @@ class Progress:
 
 
 class Control:
-    """Thread-safe requests from the UI thread to the training worker."""
+    """Thread-safe requests from another thread to the training loop."""
 
     def __init__(self):
         self._stop = threading.Event()
@@ -203,10 +203,6 @@ class Control:
             raise ConfigError("bad_learning_rate", value=lr)
         with self._lock:
             self._pending_lr = lr
-
-    @property
-    def learning_rate_pending(self) -> bool:
-        return self._pending_lr is not None
 
     def take_learning_rate(self) -> float | None:
         """The requested learning rate, once (None when nothing new was asked)."""
@@ -245,18 +241,11 @@ def subset_rows(config: TrainConfig, available: int = TRAIN_IMAGES) -> tuple[np.
 def split_data(config: TrainConfig, mnist) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """(x_fit (N, 28, 28, 1) float32, y_fit (N, 10), x_val, y_val): a seeded random subset and split."""
     fit_rows, val_rows = subset_rows(config, len(mnist.x_train))
-    x_fit = normalised(mnist.x_train[fit_rows])
+    x_fit = mnist_data.normalise(mnist.x_train[fit_rows])
     y_fit = mnist_data.one_hot(mnist.y_train[fit_rows])
     if len(val_rows) == 0:
         return x_fit, y_fit, None, None
-    return x_fit, y_fit, normalised(mnist.x_train[val_rows]), mnist_data.one_hot(mnist.y_train[val_rows])
-
-
-def normalised(images: np.ndarray) -> np.ndarray:
-    """core.data.normalise in one pass: uint8 (N, 28, 28) → float32 (N, 28, 28, 1) = images / 255."""
-    out = np.empty(images.shape + (1,), dtype=np.float32)
-    np.divide(images, np.float32(255.0), out=out[..., 0], dtype=np.float32)
-    return out
+    return x_fit, y_fit, mnist_data.normalise(mnist.x_train[val_rows]), mnist_data.one_hot(mnist.y_train[val_rows])
 
 
 def build_model(config: TrainConfig):
@@ -485,7 +474,7 @@ def train(
         last = run.batch_history[-1] if run.batch_history else {}
         run.emit(run.progress("evaluating", run.last_batch, last))
         begun = time.perf_counter()
-        x_test, y_test = normalised(mnist.x_test), mnist_data.one_hot(mnist.y_test)
+        x_test, y_test = mnist_data.normalise(mnist.x_test), mnist_data.one_hot(mnist.y_test)
         test_loss, test_accuracy = (float(v) for v in model.evaluate(
             x_test, y_test, batch_size=EVAL_BATCH, verbose=0))
         test_seconds = time.perf_counter() - begun
@@ -556,7 +545,7 @@ def measure_batch_seconds(config: TrainConfig, mnist, batches: int = 5) -> float
     warm_up = 2
     model = build_model(config)
     rows = np.random.default_rng(config.seed).permutation(len(mnist.x_train))[: (warm_up + batches) * config.batch_size]
-    x, y = normalised(mnist.x_train[rows]), mnist_data.one_hot(mnist.y_train[rows])
+    x, y = mnist_data.normalise(mnist.x_train[rows]), mnist_data.one_hot(mnist.y_train[rows])
     marks: list[float] = []
 
     class Clock(keras.callbacks.Callback):

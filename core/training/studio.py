@@ -117,54 +117,76 @@ def file_stem(label: str) -> str:
     return storage.safe_stem("studio_" + re.sub(r"^#", "run", label))
 
 
-def record_from_job(job, index: int) -> dict:
+@dataclasses.dataclass
+class RunRecord:
+    """One finished run of this session: what the results, the run table, the CSV and the
+    TensorBoard logs show, and the model while the session keeps it."""
+
+    index: int
+    job_id: str
+    label: str  # "#3 colab_cnn"
+    key: str
+    config: dict  # TrainConfig.to_dict() of what was trained (a time box's choice included)
+    state: str  # one of STATES
+    stop_reason: str | None = None
+    error: str | None = None
+    error_key: str | None = None  # a training_studio message instead of the raw error ("worker_lost")
+    reason_key: str | None = None  # why a run diverged (locales training)
+    reason_values: dict = dataclasses.field(default_factory=dict)
+    test_loss: float | None = None
+    test_accuracy: float | None = None
+    wall_seconds: float | None = None
+    samples_seen: int = 0
+    epochs_done: float = 0.0
+    points: list = dataclasses.field(default_factory=list)  # the batch curve
+    epochs: list = dataclasses.field(default_factory=list)  # one dict per finished epoch
+    lr_changes: list = dataclasses.field(default_factory=list)
+    budget: float | None = None
+    plan: dict | None = None
+    predictions: np.ndarray | None = None
+    confidence: np.ndarray | None = None
+    model: object = None  # the Keras model (lab pages) while the session keeps it
+    model_bytes: bytes | None = None  # the same model as a .keras file (the download)
+    pending: bool = False  # a stopped run waiting for the student's keep-or-discard
+    logs: str | None = None  # folder of its TensorBoard logs
+
+
+def record_from_job(job, index: int) -> RunRecord:
     """One finished job → the session's record of it (model included while the session keeps it)."""
     result = job.result
     config = job.config
-    return {
-        "index": index,
-        "job_id": job.id,
-        "label": run_label(config.key, index),
-        "key": config.key,
-        "config": config.to_dict(),
-        "state": job.state,
-        "stop_reason": job.stop_reason,
-        "error": job.error,
-        "reason_key": getattr(result, "reason_key", None),
-        "reason_values": getattr(result, "reason_values", {}) or {},
-        "test_loss": getattr(result, "test_loss", None),
-        "test_accuracy": getattr(result, "test_accuracy", None),
-        "wall_seconds": job.wall_seconds,
-        "train_seconds": getattr(result, "wall_seconds", None),
-        "samples_seen": getattr(result, "samples_seen", 0),
-        "epochs_done": (getattr(result, "samples_seen", 0) or 0) / max(1, config.split_sizes()[0]),
-        "history": getattr(result, "history", None),
-        "points": list(job.curve.points),
-        "epochs": list(job.epochs),
-        "lr_changes": list(job.lr_changes),
-        "budget": job.budget,
-        "plan": job.plan.to_dict() if job.plan is not None else None,
-        "predictions": job.predictions,
-        "confidence": job.confidence,
-        "model": getattr(result, "model", None) if job.state in ("completed", "stopped") else None,
-        "result": result if job.state in ("completed", "stopped") else None,
-    }
+    kept = job.state in ("completed", "stopped")
+    samples = getattr(result, "samples_seen", 0) or 0
+    return RunRecord(
+        index=index, job_id=job.id, label=run_label(config.key, index), key=config.key,
+        config=config.to_dict(), state=job.state, stop_reason=job.stop_reason, error=job.error,
+        error_key=job.error_key, reason_key=getattr(result, "reason_key", None),
+        reason_values=getattr(result, "reason_values", {}) or {},
+        test_loss=getattr(result, "test_loss", None), test_accuracy=getattr(result, "test_accuracy", None),
+        wall_seconds=job.wall_seconds, samples_seen=samples,
+        epochs_done=samples / max(1, config.split_sizes()[0]),
+        points=list(job.curve.points), epochs=list(job.epochs), lr_changes=list(job.lr_changes),
+        budget=job.budget, plan=job.plan.to_dict() if job.plan is not None else None,
+        predictions=job.predictions, confidence=job.confidence,
+        model=getattr(result, "model", None) if kept else None,
+        model_bytes=job.model_bytes if kept else None,
+    )
 
 
-def collect(job, index: int, runs: list, trained: dict, tensorboard: bool = False) -> dict:
+def collect(job, index: int, runs: list, trained: dict, tensorboard: bool = False) -> RunRecord:
     """File a finished job: its record joins ``runs``; a completed model joins ``trained`` (the lab's picker).
 
     A stopped run waits for the student's keep-or-discard (``pending``); with ``tensorboard`` its
     logs are written to runs/. Only the newest MAX_KEPT_MODELS records keep their model.
     """
     record = record_from_job(job, index)
-    record["pending"] = record["state"] == "stopped" and record["model"] is not None
-    if record["state"] == "completed":
-        trained[record["label"]] = trained_entry(record)
-    if tensorboard and record["model"] is not None:
+    record.pending = record.state == "stopped" and record.model is not None
+    if record.state == "completed":
+        trained[record.label] = trained_entry(record)
+    if tensorboard and record.model is not None:
         from core.training import tb_logs
 
-        record["logs"] = str(tb_logs.write_logs(record))
+        record.logs = str(tb_logs.write_logs(record))
     runs.append(record)
     for label in trim_models(runs):
         trained.pop(label, None)
@@ -173,48 +195,55 @@ def collect(job, index: int, runs: list, trained: dict, tensorboard: bool = Fals
 
 def keras_bytes(result) -> bytes:
     """The trained model as .keras file bytes (written atomically to a temporary folder, then read)."""
-    from core.training import engine as training
+    from core.training import engine
 
     with tempfile.TemporaryDirectory() as folder:
-        return training.save_run(result, Path(folder) / "model.keras").read_bytes()
+        return engine.save_run(result, Path(folder) / "model.keras").read_bytes()
 
 
-def trim_models(records: list[dict], keep: int = MAX_KEPT_MODELS) -> list[str]:
+def trim_models(records: list[RunRecord], keep: int = MAX_KEPT_MODELS) -> list[str]:
     """Drop the models of all but the newest ``keep`` records that still hold one; returns their labels."""
-    holding = [r for r in records if r.get("model") is not None]
+    holding = [r for r in records if r.model is not None]
     dropped = []
     for record in holding[:-keep] if len(holding) > keep else []:
-        record["model"] = record["result"] = None
-        dropped.append(record["label"])
+        record.model = record.model_bytes = None
+        dropped.append(record.label)
     return dropped
 
 
-def trained_entry(record: dict) -> dict:
+def discard(record: RunRecord) -> None:
+    """The student threw a stopped run's model away: the row stays, the model goes."""
+    record.pending = False
+    record.model = record.model_bytes = None
+    record.state = "discarded"
+
+
+def trained_entry(record: RunRecord) -> dict:
     """The entry the CNN lab's model picker reads from st.session_state["trained_models"]."""
-    return {"model": record["model"], "key": record["key"], "test_accuracy": record["test_accuracy"],
-            "config": record["config"]}
+    return {"model": record.model, "key": record.key, "test_accuracy": record.test_accuracy,
+            "config": record.config}
 
 
-def run_table(records: list[dict], columns: dict, states: dict | None = None) -> pd.DataFrame:
+def run_table(records: list[RunRecord], columns: dict, states: dict | None = None) -> pd.DataFrame:
     """One row per run: settings, time, accuracy. ``columns`` maps field → header, ``states`` state → word."""
     rows = []
     for r in records:
-        c = r["config"]
+        c = r.config
         rows.append({
-            "label": r["label"], "state": (states or {}).get(r["state"], r["state"]), "key": r["key"], "optimizer": c["optimizer"],
+            "label": r.label, "state": (states or {}).get(r.state, r.state), "key": r.key, "optimizer": c["optimizer"],
             "learning_rate": c["learning_rate"], "batch_size": c["batch_size"], "epochs": c["epochs"],
-            "epochs_done": round(r["epochs_done"], 2), "train_size": c["train_size"],
+            "epochs_done": round(r.epochs_done, 2), "train_size": c["train_size"],
             "validation_split": c["validation_split"], "dropout": ", ".join(f"{d:g}" for d in (c["dropout"] or [])),
-            "seed": c["seed"], "budget": r["budget"],
-            "seconds": None if r["wall_seconds"] is None else round(r["wall_seconds"], 1),
-            "test_loss": r["test_loss"],
-            "test_accuracy": None if r["test_accuracy"] is None else r["test_accuracy"] * 100,
+            "seed": c["seed"], "budget": r.budget,
+            "seconds": None if r.wall_seconds is None else round(r.wall_seconds, 1),
+            "test_loss": r.test_loss,
+            "test_accuracy": None if r.test_accuracy is None else r.test_accuracy * 100,
         })
     frame = pd.DataFrame(rows, columns=list(columns))
     return frame.rename(columns=columns)
 
 
-def runs_csv(records: list[dict]) -> str:
+def runs_csv(records: list[RunRecord]) -> str:
     """The run table as CSV with plain (English) column names, for a spreadsheet."""
     frame = run_table(records, {name: name for name in RUN_COLUMNS})
     buffer = io.StringIO()
@@ -263,20 +292,21 @@ class Outcome:
     icon: str | None = None
 
 
-def outcome(record: dict) -> Outcome:
+def outcome(record: RunRecord) -> Outcome:
     """The announcement of a finished run's record (keys under training_studio., except the reasons)."""
-    state = record["state"]
+    state = record.state
     if state == "diverged":
-        below = (("training.nan_loss_detail", record["reason_values"]),) if record["reason_values"] else ()
-        return Outcome("error", ((record["reason_key"] or "training.nan_loss", {}),),
+        below = (("training.nan_loss_detail", record.reason_values),) if record.reason_values else ()
+        return Outcome("error", ((record.reason_key or "training.nan_loss", {}),),
                        below + (("training_studio.nan_why", {}),), icon="💥")
     if state in ("failed", "cancelled", "discarded"):
         level = "error" if state == "failed" else "info"
-        return Outcome(level, ((f"training_studio.{state}", {"error": record["error"]}),))
-    numbers = {"accuracy": f"{record['test_accuracy'] * 100:.2f}", "loss": f"{record['test_loss']:.4f}",
-               "seconds": f"{record['wall_seconds']:.1f}", "epochs": f"{record['epochs_done']:.2f}"}
+        key = record.error_key if state == "failed" and record.error_key else state
+        return Outcome(level, ((f"training_studio.{key}", {"error": record.error}),))
+    numbers = {"accuracy": f"{record.test_accuracy * 100:.2f}", "loss": f"{record.test_loss:.4f}",
+               "seconds": f"{record.wall_seconds:.1f}", "epochs": f"{record.epochs_done:.2f}"}
     boxed = ((f"training_studio.{state}", numbers),)
-    reason = record["stop_reason"] if state == "stopped" else None
+    reason = record.stop_reason if state == "stopped" else None
     if reason not in (None, "student"):
         boxed += ((f"training_studio.stopping_{reason}", {}),)
     return Outcome("warning" if state == "stopped" else "success", boxed)

@@ -6,7 +6,8 @@ and ``batch_accuracy`` per reported update, and a histogram of every weight at t
 asks for ``histogram_freq=1``). Open with ``tensorboard --logdir runs`` (TensorBoard is not
 installed here; any machine that has it can read the folder).
 
-TensorFlow is imported inside the function only, as in core/training.py.
+TensorFlow is imported inside the function only, as in core/training/engine.py. The logs are
+written in the server process (from the model that came back), so runs/ is on the server.
 """
 from __future__ import annotations
 
@@ -38,28 +39,29 @@ def _writer(folder: Path):
     return tf.summary.create_file_writer(str(folder)), scalar, histogram
 
 
-def write_logs(record: dict, root: Path | None = None, stem: str | None = None) -> Path:
-    """Write the logs of a studio run record (core.training.studio.record_from_job) under ``root/stem`` (root: runs/)."""
+def write_logs(record, root: Path | None = None, stem: str | None = None) -> Path:
+    """Write the logs of a studio run (core.training.studio.RunRecord) under ``root/stem`` (root: runs/)."""
     from core import storage
     from core.training import studio
 
     # the job id keeps two students' "#1 colab_cnn" apart in the shared runs/ folder
-    stem = stem or f"{studio.file_stem(record['label'])}_{record.get('job_id', '')}"
+    stem = stem or f"{studio.file_stem(record.label)}_{record.job_id}"
     folder = Path(root or RUNS_DIR) / storage.safe_stem(stem)
     writer, scalar, histogram = _writer(folder / "train")
     with writer.as_default():
-        for point in record["points"]:
+        for point in record.points:
             scalar("batch_loss", point["loss"], point["step"])
             scalar("batch_accuracy", point["accuracy"], point["step"])
-        for epoch in record["epochs"]:
+        for epoch in record.epochs:
             scalar("epoch_loss", epoch["loss"], epoch["epoch"] - 1)
             scalar("epoch_accuracy", epoch["accuracy"], epoch["epoch"] - 1)
-        if record.get("model") is not None:
-            last = max(0, len(record["epochs"]) - 1)
-            for weight in record["model"].weights:
-                histogram(weight.path.split("/", 1)[-1], weight.numpy(), last)  # "conv1/kernel"
+        if record.model is not None:
+            last = max(0, len(record.epochs) - 1)
+            for layer in record.model.layers:
+                for weight in layer.weights:
+                    histogram(f"{layer.name}/{weight.name}", weight.numpy(), last)  # "conv1/kernel"
     writer.close()
-    checked = [e for e in record["epochs"] if e.get("val_loss") is not None]
+    checked = [e for e in record.epochs if e.get("val_loss") is not None]
     if checked:
         writer, scalar, _ = _writer(folder / "validation")
         with writer.as_default():

@@ -1,6 +1,6 @@
 """The time box: the teacher gives seconds, the studio picks the training subset and epochs.
 
-It first measures this server, now (other students may be training too):
+It first measures the worker that will train, now (other students may be training too):
 
 * one training update at the chosen batch size (``core.training.engine.measure_batch_seconds``),
 * the start-up a run pays before its first update (building, tracing),
@@ -40,7 +40,7 @@ REPORT_SECONDS = 0.4  # a time-boxed run reports (and checks its deadline) about
 
 @dataclass(frozen=True)
 class Measurement:
-    """Seconds measured on this server for one configuration (model and batch size)."""
+    """Seconds measured on the training worker for one configuration (model and batch size)."""
 
     update_seconds: float  # one weight update of batch_size images
     startup_seconds: float  # what a run pays before its first update (tracing the training step)
@@ -64,6 +64,11 @@ class Plan:
         values = dataclasses.asdict(self)
         values["measurement"] = dataclasses.asdict(self.measurement)
         return values
+
+    @classmethod
+    def from_dict(cls, values: dict) -> "Plan":
+        """The inverse of ``to_dict`` (a plan travels from the worker as plain values)."""
+        return cls(**{**values, "measurement": Measurement(**values["measurement"])})
 
 
 def run_seconds(config, train_size: int, epochs: int, m: Measurement) -> float:
@@ -99,23 +104,23 @@ def choose(budget_left: float, config, m: Measurement,
 
 
 def measure(config, mnist, batches: int = MEASURE_BATCHES, model=None) -> Measurement:
-    """Measure this server for ``config`` (a few seconds; uses core.training.engine, so TensorFlow).
+    """Measure this machine for ``config`` (a few seconds; uses core.training.engine, so TensorFlow).
 
     ``model``: the compiled model that will be trained, if it exists already. Its evaluation is
     timed on it (that traces its test step once, which the run then reuses); otherwise a
     throw-away model is built for that.
     """
-    from core.training import engine as training
+    from core.training import engine
 
     begun = time.perf_counter()
-    update = training.measure_batch_seconds(config, mnist, batches=batches)
+    update = engine.measure_batch_seconds(config, mnist, batches=batches)
     measured_fit = time.perf_counter() - begun
     # what that call paid beyond its timed updates (build, tracing, 2 warm-up batches) is what
     # a real run pays before its steady pace
     startup = max(0.0, measured_fit - batches * update)
 
     traces_left = 1 if model is not None else 2  # the predictions are traced in the run in any case
-    model = model if model is not None else training.build_model(config)
+    model = model if model is not None else engine.build_model(config)
     x = (mnist.x_test[:2000].astype(np.float32) / 255.0)[..., np.newaxis]
     y = np.eye(10, dtype=np.float32)[mnist.y_test[:2000]]
     clock = time.perf_counter()
@@ -191,7 +196,7 @@ CLASS_PRESETS = {
 
 def class_preset(key: str):
     """The class preset of a registry model as a TrainConfig (document dropout, 10 % validation)."""
-    from core.training import engine as training
+    from core.training import engine
 
-    config = training.TrainConfig.document(key)
+    config = engine.TrainConfig.document(key)
     return dataclasses.replace(config, **CLASS_PRESETS[key], validation_split=0.1, train_size=MAX_IMAGES)
