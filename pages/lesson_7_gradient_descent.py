@@ -13,7 +13,7 @@ import streamlit as st
 
 from core.charts import descent as charts
 from core.charts.style import NO_BAR
-from core.ui import lang_key, lesson_links, quiz, shared_chart, tr, try_this
+from core.ui import lang_key, lesson_links, quiz, tr, try_this
 from lessons import gradient_descent as gd
 from lessons import regression
 

@@ -22,8 +22,8 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serve_app(log_dir: Path | None = None, start_timeout: float = 90):
-    """The dashboard on a free port for the duration of the block; yields (URL, server pid).
+def serve_app(log_dir: Path | None = None, start_timeout: float = 90, script: str = "app.py"):
+    """The dashboard (or another ``script`` of the project) on a free port for the duration of the block; yields (URL, server pid).
 
     Its output goes to ``log_dir``/streamlit-<port>.log (the temporary folder by default). MNIST
     comes from the environment the caller set up (``core.data.use_shared_mnist_if_unset``).
@@ -32,7 +32,7 @@ def serve_app(log_dir: Path | None = None, start_timeout: float = 90):
     log_path = Path(log_dir or tempfile.gettempdir()) / f"streamlit-{port}.log"
     log = open(log_path, "w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy(),

@@ -1,49 +1,17 @@
 """The quiz in a real browser: ✅ / ❌ appear on a click, in both languages, and answering reruns only
 the quiz's fragment (the page above it is not run again: its run counter stays where it was)."""
-import contextlib
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
 from core import i18n
-from tests.browser.conftest import ROOT, _free_port, assert_clean, screenshot, wait_for_app
-
-
-@contextlib.contextmanager
-def serve_quiz_page():
-    """`streamlit run tests/quiz_page_for_test.py` on a free port of localhost → its URL."""
-    port = _free_port()
-    log = open(ROOT / "tests" / "browser" / f"streamlit-{port}.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "tests/quiz_page_for_test.py", "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy(),
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.3)
-        else:
-            pytest.fail(f"the quiz page did not start within 60 s; see {log.name}")
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-        log.close()
+from bench.harness import server
+from bench.harness.apptest import ROOT
+from tests.browser.conftest import assert_clean, screenshot, wait_for_app
 
 
 @pytest.fixture(scope="module")
 def quiz_url():
-    with serve_quiz_page() as url:
+    with server.serve_app(log_dir=ROOT / "tests" / "browser", script="tests/quiz_page_for_test.py") as (url, _):
         yield url
 
 
