@@ -68,7 +68,7 @@ def channels_figure(inputs: np.ndarray, kernels: np.ndarray, partials: np.ndarra
     k_lim = panels.signed_limit(kernels)
     o_lim = max(panels.signed_limit(partials), panels.signed_limit(total))  # one scale for the parts and their sum
     top = max(1e-9, float(inputs.max()))
-    columns, rows = panels.spans(c + 1, 0.02), panels.rows_top_down(3, 0.06)
+    columns, rows = panels.spans(c + 1, 0.02, width=panels.ROW_TITLES_WIDTH), panels.rows_top_down(3, 0.06)
     traces, layout = [], {"height": 470, "margin": {"l": 10, "r": 40, "t": 30, "b": 10}}
     annotations = []
 

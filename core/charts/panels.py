@@ -7,7 +7,10 @@ dict (the layout ``make_subplots`` would build, without its per-property cost), 
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
+from plotly.colors import get_colorscale
 
 TITLE_FONT = {"size": 16}  # the size make_subplots gives panel titles
 
@@ -26,14 +29,14 @@ def texts(values: np.ndarray) -> list[list[str]]:
     return [[fmt(v) for v in row] for row in np.asarray(values, dtype=float).tolist()]
 
 
-def spans(count: int, spacing: float, weights: list[float] | None = None) -> list[list[float]]:
-    """[start, end] of ``count`` panels along [0, 1] with ``spacing`` between them (sizes ∝ ``weights``)."""
+def spans(count: int, spacing: float, weights: list[float] | None = None, width: float = 1.0) -> list[list[float]]:
+    """[start, end] of ``count`` panels along [0, width] with ``spacing`` between them (sizes ∝ ``weights``)."""
     weights = weights or [1.0] * count
-    room, total = 1.0 - spacing * (count - 1), float(sum(weights))
+    room, total = width - spacing * (count - 1), float(sum(weights))
     out, start = [], 0.0
     for weight in weights:
         end = start + room * weight / total
-        out.append([start, min(end, 1.0)])
+        out.append([start, min(end, width)])
         start = end + spacing
     return out
 
@@ -68,11 +71,23 @@ def on_panel(trace: dict, panel: int) -> dict:
     return {**trace, "xaxis": "x" + suffix(panel), "yaxis": "y" + suffix(panel)}
 
 
+@lru_cache(maxsize=None)
+def _named_scale(name: str) -> tuple:
+    return tuple(tuple(stop) for stop in get_colorscale(name))
+
+
+def colour_scale(colours) -> list:
+    """A colour scale as explicit stops: a name like "RdBu_r" or "Blues" is plotly (Python)'s scale,
+    which plotly.js would not know (_r) or would draw differently, since figures here skip validation."""
+    return [list(stop) for stop in _named_scale(colours)] if isinstance(colours, str) else colours
+
+
 def heatmap(values: np.ndarray, colours, zmin: float | None = None, zmax: float | None = None,
             text: bool = False, text_size: int = 14, zmid: float | None = None,
             hover: str = "row %{y}, col %{x}: %{z:.3f}") -> dict:
     """A heatmap trace without a colour bar; with ``text``, each cell's number written in (thin gaps)."""
-    trace = {"type": "heatmap", "z": np.asarray(values, dtype=float), "colorscale": colours, "showscale": False,
+    trace = {"type": "heatmap", "z": np.asarray(values, dtype=float), "colorscale": colour_scale(colours),
+             "showscale": False,
              "hovertemplate": hover + "<extra></extra>"}
     if zmid is not None:
         trace["zmid"] = zmid
@@ -89,8 +104,11 @@ def title(text: str, x_domain: list[float], y_domain: list[float], font: dict | 
             "showarrow": False, "font": font or TITLE_FONT, "xanchor": "center", "yanchor": "bottom"}
 
 
+ROW_TITLES_WIDTH = 0.98  # make_subplots leaves the last 2 % of the width to row titles
+
+
 def side_title(text: str, x_domain: list[float], y_domain: list[float]) -> dict:
-    """A row's title on the right of its last panel, turned 90° (make_subplots' row_titles)."""
+    """A row's title right of its last panel, turned 90° (make_subplots' row_titles; panels end at ROW_TITLES_WIDTH)."""
     return {"text": text, "x": x_domain[1], "y": sum(y_domain) / 2, "xref": "paper", "yref": "paper",
             "showarrow": False, "font": TITLE_FONT, "xanchor": "left", "yanchor": "middle", "textangle": 90}
 

@@ -56,7 +56,7 @@ def maps_row_figure(maps: list[np.ndarray], titles: list[str], height: int = 300
 def shift_figure(rows: list[list[np.ndarray]], row_titles: list[str], col_titles: list[str]) -> go.Figure:
     """A grid of maps (e.g. original / shifted × image / feature map / pooled), one colour scale per column."""
     n_rows, n_cols = len(rows), len(rows[0])
-    xs, ys = panels.spans(n_cols, 0.03), panels.rows_top_down(n_rows, 0.05)
+    xs, ys = panels.spans(n_cols, 0.03, width=panels.ROW_TITLES_WIDTH), panels.rows_top_down(n_rows, 0.05)
     traces, layout = [], {"height": 480, "margin": {**MARGIN, "r": 40}}
     for c in range(n_cols):
         top = max(1e-9, max(float(np.max(maps[c])) for maps in rows))

@@ -64,3 +64,19 @@ def test_lesson_7_too_large_a_rate_diverges_without_crashing(page):
     assert page.get_by_text("NaN").count() == 0
     screenshot(page, "lesson_7_gradient_descent_diverged_ja")
     assert_clean(page)
+
+
+def test_lesson_4_window_slider_redraws_its_section(page):
+    """The window's row slider sits in a fragment: pressing it moves the window in the formula."""
+    open_from_home(page, "lesson_4")
+    formula = page.locator("[data-testid='stMarkdownContainer'] .katex").filter(has_text="out")
+    before = formula.first.inner_text()
+    row = page.locator(".st-key-l4_row").get_by_role("slider")
+    row.focus()
+    row.press("ArrowRight")
+    page.wait_for_timeout(300)
+    wait_for_app(page)
+    after = formula.first.inner_text()
+    assert before != after
+    no_exception(page)
+    assert_clean(page)
