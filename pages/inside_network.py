@@ -3,6 +3,8 @@
 Layer outputs and figures are cached server-wide by their inputs (a class on test image 0 shares
 one build). The page is a fragment; the tabs run lazily (only the open one), each a fragment of its own.
 """
+import random
+
 import numpy as np
 import streamlit as st
 
@@ -18,6 +20,13 @@ bars_chart = shared_chart(layers.activation_bars)
 pixel_chart = shared_chart(layers.pixel_sum_figure)
 channel_chart = shared_chart(layers.channel_figure)
 why_chart = shared_chart(layers.attribution_figure)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def warmed(_model, model_token: str) -> bool:
+    """Trace the model's sub-models once per model and server, when it is first shown."""
+    explain.warm_up(_model)
+    return True
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -56,7 +65,7 @@ def choose_source(drawing: np.ndarray | None) -> str:
 
 
 def roll() -> None:
-    st.session_state["inside_index"] = int(np.random.default_rng().integers(len(mnist.x_test)))
+    st.session_state["inside_index"] = random.randrange(len(mnist.x_test))
 
 
 @st.fragment
@@ -193,6 +202,8 @@ def inside() -> None:
     controls = st.columns([5, 4, 2], vertical_alignment="bottom")
     with controls[0]:
         _, model, token = model_picker("inside_network", "inside_model")
+        with st.spinner(tr("common.loading_tensorflow")):
+            warmed(model, token)
     if source == "drawing":
         image, true_label, input_title = drawing, None, tr(T + "drawing_title")
     else:

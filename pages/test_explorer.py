@@ -4,6 +4,7 @@ The model's answers on the 10 000 test images are computed once per model and se
 and each section are fragments, so its buttons and sliders rerun only that section, and its figures are
 shared by everyone looking at the same thing.
 """
+import random
 from dataclasses import dataclass
 
 import numpy as np
@@ -43,7 +44,7 @@ def test_run(_model, model_token: str) -> TestRun:
 
 
 def reroll(key: str, high: int) -> None:
-    st.session_state[key] = int(np.random.default_rng().integers(high))
+    st.session_state[key] = random.randrange(high)
 
 
 @st.fragment

@@ -8,6 +8,7 @@ gallery (or a grid of feature maps) is one heatmap of tiles, not one subplot per
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import math
@@ -28,9 +29,15 @@ def figure(data: list[dict], layout: dict) -> go.Figure:
     it reached the browser as a wrong scale. The template: Streamlit's theme replaces it in the
     browser anyway, and it is 15 kB that every rerun would copy, encode and send per chart.
     """
-    data = [{**trace, "colorscale": get_colorscale(trace["colorscale"])} if isinstance(trace.get("colorscale"), str)
+    data = [{**trace, "colorscale": _scale(trace["colorscale"])} if isinstance(trace.get("colorscale"), str)
             else trace for trace in data]
     return style.figure(data, {"template": {}, **layout})
+
+
+@functools.lru_cache(maxsize=None)
+def _scale(name: str) -> list:
+    """A named colour scale as [[position, colour], …] (looked up once: plotly's lookup takes a millisecond)."""
+    return get_colorscale(name)
 
 
 WIDTH = 620  # plot width (page minus colour bar) at 1280×720 with the sidebar open; sizes the heights

@@ -54,6 +54,18 @@ def activation_model(model):
     return sub
 
 
+def warm_up(model) -> None:
+    """Build and trace what the page uses on one model (all layers' outputs, logits, gradient), once, up front.
+
+    Tracing takes a tenth of a second each; done when the model is first shown, it is not paid again
+    later by whoever first opens a tab or switches a method.
+    """
+    blank = np.zeros((28, 28), dtype=np.float32)
+    layer_outputs(model, blank)
+    logits(model, blank[None])
+    gradient_x_input(model, blank, 0)
+
+
 def layer_outputs(model, image: np.ndarray) -> dict[str, np.ndarray]:
     """(28, 28) image → {layer name: its output without the batch axis}, e.g. conv1 → (26, 26, 32)."""
     batch = np.asarray(image, dtype=np.float32).reshape(1, 28, 28, 1)
