@@ -184,4 +184,4 @@ def test_measure_runs_on_a_worker():
     assert not at.exception
     seconds = at.session_state["studio_measured"][("lenet5", at.select_slider(key=k("batch_size")).value)]
     assert 0 < seconds < 5
-    assert "Time measured on this server just now" in texts(at)
+    assert "Time measured just now on a training worker" in texts(at)

@@ -30,6 +30,19 @@ CONTROL_TOPIC = "dojo-training-control"
 WORKER_NICE = 10
 CONNECT_TIMEOUT = "20s"
 TASK_PREFIX = "dojo-train-"  # Dask key of a training task: TASK_PREFIX + job id
+# Dask's housekeeping that one training per worker does not need: it ran under the server's GIL
+# (scheduler, nannies) and in every worker, ~5 % of a core each while idle (bench/training_overhead.py).
+QUIET = {
+    "distributed.worker.profile.enabled": False,  # the workers' stack sampling every 10 ms
+    "distributed.admin.tick.interval": "1s",  # event-loop health check, 20 ms by default
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.admin.system-monitor.disk": False,
+    "distributed.admin.system-monitor.gil.enabled": False,
+    "distributed.scheduler.work-stealing": False,  # one task per worker: nothing to steal
+    "distributed.scheduler.active-memory-manager.start": False,  # no data kept on workers
+    "distributed.worker.memory.monitor-interval": "1s",  # the nannies' memory checks, 100 ms by default
+    "distributed.deploy.cluster-repr-interval": "10s",
+}
 
 
 def max_trainings_setting() -> int:
@@ -71,6 +84,7 @@ class Cluster:
             return self._client
 
     def _connect(self):
+        import dask
         from distributed import Client, LocalCluster
 
         from core.training import worker
@@ -78,13 +92,14 @@ class Cluster:
         if self.address:
             client = Client(self.address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         else:
-            self._local = LocalCluster(
-                n_workers=self.workers, threads_per_worker=self.threads_per_worker, processes=self.processes,
-                dashboard_address=None, silence_logs=logging.WARNING,
-                # a run whose worker died fails, it is not re-run; the scheduler's HTTP routes on a free port
-                scheduler_kwargs={"allowed_failures": 0, "dashboard_address": "127.0.0.1:0"},
-                **({"host": "127.0.0.1"} if self.processes else {}),  # loopback only (threads talk in-process)
-            )
+            with dask.config.set(QUIET):  # the nannies hand this config on to their workers
+                self._local = LocalCluster(
+                    n_workers=self.workers, threads_per_worker=self.threads_per_worker, processes=self.processes,
+                    dashboard_address=None, silence_logs=logging.WARNING,
+                    # a run whose worker died fails, it is not re-run; the scheduler's HTTP routes on a free port
+                    scheduler_kwargs={"allowed_failures": 0, "dashboard_address": "127.0.0.1:0"},
+                    **({"host": "127.0.0.1"} if self.processes else {}),  # loopback only (threads talk in-process)
+                )
             client = Client(self._local, set_as_default=False)
             if self.nice and self.processes:
                 client.register_plugin(worker.Nice(self.nice))

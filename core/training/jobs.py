@@ -167,19 +167,28 @@ _LOAD_LOCK = threading.Lock()
 def load_model(blob: bytes):
     """A .keras file's bytes → the Keras model (uncompiled), one at a time in this process.
 
-    The first call imports TensorFlow here; two runs coming back at once must not import it twice.
+    The first call imports TensorFlow here (two runs coming back at once must not import it twice)
+    and then exempts what it loaded from the cyclic garbage collector, as the lab does
+    (core.lab.inference.freeze_loaded_objects); later models stay collectable.
     """
     import os
+    import sys
     import tempfile
 
     with _LOAD_LOCK:
+        first = "keras" not in sys.modules
         import keras
 
         with tempfile.TemporaryDirectory() as folder:
             path = os.path.join(folder, "model.keras")
             with open(path, "wb") as out:
                 out.write(blob)
-            return keras.saving.load_model(path, compile=False)
+            model = keras.saving.load_model(path, compile=False)
+        if first:
+            from core.lab import inference
+
+            inference.freeze_loaded_objects()
+        return model
 
 
 def _steps(progress) -> int:
