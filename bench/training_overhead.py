@@ -216,11 +216,9 @@ def dask_path(args, config) -> None:
         job = manager._jobs["stop"]
         wait(lambda: job.progress is not None and job.progress.step >= 5, timeout=300, every=0.01)
         rate = 0.0005 if job.control["learning_rate"] != 0.0005 else 0.001
-        begun = time.perf_counter()
         manager.set_learning_rate("stop", rate)
         lr_ack = wait(lambda: job.acked >= job.control["seq"])
         lr_used = wait(lambda: job.progress.learning_rate == rate) + lr_ack
-        begun = time.perf_counter()
         manager.stop("stop")
         stop_ack = wait(lambda: job.acked >= job.control["seq"])
         trained = wait(lambda: job.phase != "training") + stop_ack
@@ -262,7 +260,7 @@ def cpu_window(server, seconds: float) -> tuple[float, float]:
 
 def start_in_tab(browser, url: str, budget: int):
     """A fresh session on the studio page (English) that starts a colab_cnn time box of ``budget`` s."""
-    from tests.browser.conftest import choose_language, wait_for_app
+    from bench.harness.browser import choose_language, wait_for_app
 
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     page = context.new_page()
@@ -284,11 +282,12 @@ def server_cpu(args) -> None:
     import psutil
     from playwright.sync_api import sync_playwright
 
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, serve_app
+    from bench.dashboard import running_dashboard
+    from bench.harness.browser import launch_chromium
 
     training = re.compile(r"^Epoch \d+/\d+ · batch")  # the live bar once training (not measuring) runs
-    with serve_app() as (url, pid), sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with running_dashboard() as (url, pid), sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
         server = psutil.Process(pid)
         for count in args.trainings:
             # 1. whole runs: from the first click to the last result

@@ -1,6 +1,7 @@
 """bench/streamlit_client.py against a real dashboard server: it gets a page, changes a slider
 and reads the new value rendered; a widget inside a fragment reruns only its fragment."""
 import asyncio
+import concurrent.futures
 
 import pytest
 
@@ -15,7 +16,9 @@ def server():
 
 
 def run(coroutine):
-    return asyncio.run(asyncio.wait_for(coroutine, 180))
+    """Run the scenario on an event loop of its own thread (a browser test's Playwright may hold this one's)."""
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, asyncio.wait_for(coroutine, 180)).result()
 
 
 def test_page_slider_and_fragment(server):

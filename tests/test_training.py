@@ -32,7 +32,7 @@ def small(key="colab_cnn", **changes):
 
 
 def test_importing_the_engine_does_not_import_tensorflow():
-    code = "import sys, core.engine.engine; print('tensorflow' in sys.modules, 'keras' in sys.modules, 'streamlit' in sys.modules)"
+    code = "import sys, core.training.engine; print('tensorflow' in sys.modules, 'keras' in sys.modules, 'streamlit' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=str(engine.Path(engine.__file__).parents[2]))
     assert out.stdout.split() == ["False", "False", "False"]

@@ -169,7 +169,7 @@ def load_model(blob: bytes):
 
     The first call imports TensorFlow here (two runs coming back at once must not import it twice)
     and then exempts what it loaded from the cyclic garbage collector, as the lab does
-    (core.lab.inference.freeze_loaded_objects); later models stay collectable.
+    (core.streamlit_patches.freeze_after_imports); later models stay collectable.
     """
     import os
     import sys
@@ -185,9 +185,9 @@ def load_model(blob: bytes):
                 out.write(blob)
             model = keras.saving.load_model(path, compile=False)
         if first:
-            from core.lab import inference
+            from core import streamlit_patches
 
-            inference.freeze_loaded_objects()
+            streamlit_patches.freeze_after_imports()
         return model
 
 
