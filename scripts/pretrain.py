@@ -1,6 +1,6 @@
 """Train the five seed CNNs on full MNIST with their document settings; write the shipped weights.
 
-    MNIST_PATH=../shared/data/mnist.npz python -m models.pretrain [key ...]
+    MNIST_PATH=../shared/data/mnist.npz .venv/bin/python scripts/pretrain.py [key ...]
 
 Each model trains with its document's optimizer, learning rate, batch size and validation,
 stops as soon as its test accuracy reaches the document's figure (or after its epochs), and is
@@ -12,7 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-PRETRAINED = Path(__file__).parent / "pretrained"
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # a script of the project: it uses models/ and core/ from the tree
+PRETRAINED = ROOT / "models" / "pretrained"
 SEED = 2024
 # LeNet-5 with the document's plain SGD overfits MNIST (100 % training accuracy) and stalls at
 # 98.65 % on the test set; random shifts of up to 2 px (training images only, the model unchanged)
