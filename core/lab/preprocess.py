@@ -22,7 +22,7 @@ BOX = 20  # the digit's longer side in the 28×28 field
 FIELD = 28
 OVERSAMPLE = 4  # strokes are measured and reshaped at 4× (80 px), then averaged down to 20 px
 MNIST_STROKE = 2.3  # stroke width aimed at, in the 20 px box: MNIST's median is 1.9 by the same
-# estimator; 2.3 read mouse drawings best (tests/drawings.py, measured in bench/inference_latency.py)
+# estimator; 2.3 read mouse drawings best (bench/harness/drawings.py, measured in bench/inference_latency.py)
 MNIST_CENTRE = 14.0  # mean centre of mass of MNIST test digits (row, column index)
 INK = 0.2  # a pixel brighter than this (of 1) counts as ink when cropping
 
