@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from core import data, gallery, i18n, streamlit_patches
+from core import data, gallery, i18n, memo, streamlit_patches
 from core.lab import catalog as lab_models
 from models.zoo import REGISTRY
 
@@ -152,14 +152,14 @@ def mnist_or_stop() -> data.Mnist:
 
 
 def shared_chart(builder):
-    """``builder`` (a pure figure builder of core/charts) cached server-wide by its arguments.
+    """``builder`` (a pure figure builder of core/charts) cached server-wide by its arguments (core.memo).
 
     Thirty students on the same settings then share one figure instead of building thirty: a
-    slider move costs a cache look-up and the figure's serialisation. The cached figure is never
-    modified afterwards (``st.plotly_chart`` copies it). Arguments must be hashable by Streamlit
-    (numbers, strings, tuples, numpy arrays, dicts of those).
+    slider move costs a look-up (~0.06 ms, against ~2 ms through st.cache_resource's hasher) and
+    the figure's serialisation. The cached figure is never modified afterwards. Arguments:
+    numbers, strings, tuples, lists, dicts and numpy arrays.
     """
-    return st.cache_resource(show_spinner=False, max_entries=256)(builder)
+    return memo.shared(builder)
 
 
 def lang_key(key: str, default) -> str:

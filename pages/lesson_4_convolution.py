@@ -1,7 +1,8 @@
 """Lesson 4: convolution — a kernel slides over the image; patch × kernel, summed, is one output pixel.
 Stride, padding and the size formula; how LeNet-5's 6 maps become 16 (000).
 
-The window and the 6 → 16 sections are fragments: their sliders rerun only their own section.
+Only the input reruns the whole page; the kernel / size section (with the window inside it) and
+the 6 → 16 section are fragments: their widgets rerun only their own section.
 Figures are built once per distinct input for the whole class (core.ui.shared_chart)."""
 from types import SimpleNamespace
 
@@ -26,7 +27,7 @@ def cached() -> SimpleNamespace:
     return SimpleNamespace(input=shared_chart(charts.conv_input_figure), output=shared_chart(charts.feature_map_figure),
                            arithmetic=shared_chart(charts.arithmetic_figure),
                            channels=shared_chart(charts.channels_figure), grid=shared_chart(charts.maps_grid_figure),
-                           lenet_maps=st.cache_data(show_spinner=False, max_entries=64)(conv.lenet_maps))
+                           lenet_maps=shared_chart(conv.lenet_maps))
 
 
 def names(prefix: str, options) -> callable:
@@ -162,46 +163,52 @@ def channels_section(image: np.ndarray) -> None:
     st.caption(tr(T + "example_weights"))
 
 
+@st.fragment
+def convolution_section(image: np.ndarray, kernel_area, size_area) -> None:
+    """Kernel (in ``kernel_area``), stride / padding / ReLU (in ``size_area``), the size formula and the
+    window: these widgets rerun only this section, not the input or the 6 → 16 section."""
+    with kernel_area:
+        k = st.radio(tr(T + "kernel_size"), [3, 5], format_func=lambda s: f"{s}×{s}", horizontal=True, key="l4_k")
+        name = st.selectbox(tr(T + "preset"), list(conv.PRESETS), format_func=names(T + "kernel_", conv.PRESETS),
+                            key=lang_key("l4_preset", "edge_horizontal"))
+        st.caption(tr(T + "kernel_help"))
+        edited = st.data_editor(pd.DataFrame(conv.preset(name, k), columns=[str(c) for c in range(k)]),
+                                key=f"l4_kernel_{k}_{name}")
+        kernel = table_to_array(edited)
+    with size_area:
+        stride = st.slider(tr(T + "stride"), 1, 3, 1, key="l4_stride")
+        padding = st.slider(tr(T + "padding"), 0, 2, 0, key="l4_padding")
+        relu_on = st.checkbox(tr(T + "relu"), value=False, key="l4_relu", help=tr(T + "relu_help"))
+
+    n = image.shape[0]
+    out_n = conv.output_size(n, k, stride, padding)
+    st.latex(rf"O = \left\lfloor \frac{{n + 2p - k}}{{s}} \right\rfloor + 1"
+             rf" = \left\lfloor \frac{{{n} + 2 \cdot {padding} - {k}}}{{{stride}}} \right\rfloor + 1 = {out_n}"
+             rf" \qquad ({n}{{\times}}{n} \;\to\; {out_n}{{\times}}{out_n})")
+    if out_n > 0 and (n + 2 * padding - k) % stride:
+        st.caption(tr(T + "floored", room=n + 2 * padding - k, stride=stride,
+                      exact=f"{(n + 2 * padding - k) / stride:.2f}"))
+    if padding == (k - 1) // 2 and stride == 1:
+        st.caption(tr(T + "same_note"))
+    if out_n == 0:
+        st.error(tr(T + "too_small", n=n, k=k, padding=padding))
+        return
+    window_section(image, kernel, stride, padding, relu_on)
+
+
 st.title(tr("nav.lesson_4"))
 st.markdown(tr(T + "intro"))
 
-# ---- input, kernel, stride / padding: a change reruns the whole page
+# ---- the input reruns the whole page (both sections below use it); kernel and sizes rerun their section
 col_input, col_kernel, col_size = st.columns([1, 1.2, 1.1], gap="medium")
 grid_area = st.container()  # the integer grid's editor, full width under the three columns
 with col_input:
     st.subheader(tr(T + "input_header"))
     image, image_caption = choose_image(grid_area)
     st.caption(image_caption)
-with col_kernel:
-    st.subheader(tr(T + "kernel_header"))
-    k = st.radio(tr(T + "kernel_size"), [3, 5], format_func=lambda s: f"{s}×{s}", horizontal=True, key="l4_k")
-    name = st.selectbox(tr(T + "preset"), list(conv.PRESETS), format_func=names(T + "kernel_", conv.PRESETS),
-                        key=lang_key("l4_preset", "edge_horizontal"))
-    st.caption(tr(T + "kernel_help"))
-    edited = st.data_editor(pd.DataFrame(conv.preset(name, k), columns=[str(c) for c in range(k)]),
-                            key=f"l4_kernel_{k}_{name}")
-    kernel = table_to_array(edited)
-with col_size:
-    st.subheader(tr(T + "size_header"))
-    stride = st.slider(tr(T + "stride"), 1, 3, 1, key="l4_stride")
-    padding = st.slider(tr(T + "padding"), 0, 2, 0, key="l4_padding")
-    relu_on = st.checkbox(tr(T + "relu"), value=False, key="l4_relu", help=tr(T + "relu_help"))
-
-n = image.shape[0]
-out_n = conv.output_size(n, k, stride, padding)
-st.latex(rf"O = \left\lfloor \frac{{n + 2p - k}}{{s}} \right\rfloor + 1"
-         rf" = \left\lfloor \frac{{{n} + 2 \cdot {padding} - {k}}}{{{stride}}} \right\rfloor + 1 = {out_n}"
-         rf" \qquad ({n}{{\times}}{n} \;\to\; {out_n}{{\times}}{out_n})")
-if out_n > 0 and (n + 2 * padding - k) % stride:
-    st.caption(tr(T + "floored", room=n + 2 * padding - k, stride=stride,
-                  exact=f"{(n + 2 * padding - k) / stride:.2f}"))
-if padding == (k - 1) // 2 and stride == 1:
-    st.caption(tr(T + "same_note"))
-if out_n == 0:
-    st.error(tr(T + "too_small", n=n, k=k, padding=padding))
-    st.stop()
-
-window_section(image, kernel, stride, padding, relu_on)
+col_kernel.subheader(tr(T + "kernel_header"))
+col_size.subheader(tr(T + "size_header"))
+convolution_section(image, col_kernel, col_size)
 
 # ---- the documents' sizes
 st.header(tr(T + "doc_sizes_header"))

@@ -1,8 +1,8 @@
 """Lesson 5: pooling (004's 4×4 example, max and average, size and stride, what a shift changes),
 flatten (5×5×64 → 1600) and dropout (a mask, training vs inference).
 
-Each section after the example's settings is a fragment: its widgets rerun only that section
-(the settings of ①, reused by ② and ③, rerun the page). Figures are built once per distinct
+Every section is a fragment: its widgets rerun only that section (the settings of ①, reused by
+② and ③, rerun ① to ③, which hold ②'s and ③'s own fragments). Figures are built once per distinct
 input for the whole class (core.ui.shared_chart)."""
 from types import SimpleNamespace
 
@@ -192,33 +192,37 @@ def dropout_section() -> None:
     st.markdown(tr(T + "dropout_doc"))
 
 
+@st.fragment
+def pooling_sections() -> None:
+    """① the document's 4×4 example and ② / ③ on a real map: ①'s settings are reused below, so its
+    widgets rerun these sections (not flatten, dropout or the quiz)."""
+    st.header(tr(T + "example_header"))
+    controls, picture = st.columns([1, 2], gap="medium")
+    with controls:
+        mode = st.radio(tr(T + "mode"), ["max", "average"], format_func=names(T + "mode_", ["max", "average"]),
+                        horizontal=True, key=lang_key("l5_mode", "max"))
+        size = st.radio(tr(T + "size"), [2, 3], format_func=lambda s: f"{s}×{s}", horizontal=True, key="l5_size")
+        stride = st.radio(tr(T + "stride"), [1, 2, 3], index=1, horizontal=True, key="l5_stride")
+        st.caption(tr(T + "edit_help"))
+        table = st.data_editor(pd.DataFrame(pooling.DOC_EXAMPLE, columns=[str(c) for c in range(4)]),
+                               hide_index=True, key="l5_table")
+        x = table.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+        if np.isnan(x).any():
+            st.warning(tr(T + "empty_cells"))
+            x = np.nan_to_num(x)
+        if np.abs(x).max() > 1000:
+            st.warning(tr(T + "too_large"))
+            x = np.clip(x, -1000, 1000)
+    with picture:
+        example_picture(x, mode, size, stride)
+    st.markdown(tr(T + "example_text"))
+    st.info(tr(T + "correction_stride"))
+    real_section(mode, size, stride)
+
+
 st.title(tr("nav.lesson_5"))
 st.markdown(tr(T + "intro"))
-
-# ---- ① the document's 4×4 example: its settings are reused by ② and ③, so they rerun the page
-st.header(tr(T + "example_header"))
-controls, picture = st.columns([1, 2], gap="medium")
-with controls:
-    mode = st.radio(tr(T + "mode"), ["max", "average"], format_func=names(T + "mode_", ["max", "average"]),
-                    horizontal=True, key=lang_key("l5_mode", "max"))
-    size = st.radio(tr(T + "size"), [2, 3], format_func=lambda s: f"{s}×{s}", horizontal=True, key="l5_size")
-    stride = st.radio(tr(T + "stride"), [1, 2, 3], index=1, horizontal=True, key="l5_stride")
-    st.caption(tr(T + "edit_help"))
-    table = st.data_editor(pd.DataFrame(pooling.DOC_EXAMPLE, columns=[str(c) for c in range(4)]),
-                           hide_index=True, key="l5_table")
-    x = table.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    if np.isnan(x).any():
-        st.warning(tr(T + "empty_cells"))
-        x = np.nan_to_num(x)
-    if np.abs(x).max() > 1000:
-        st.warning(tr(T + "too_large"))
-        x = np.clip(x, -1000, 1000)
-with picture:
-    example_picture(x, mode, size, stride)
-st.markdown(tr(T + "example_text"))
-st.info(tr(T + "correction_stride"))
-
-real_section(mode, size, stride)
+pooling_sections()
 flatten_section()
 dropout_section()
 

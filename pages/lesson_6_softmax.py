@@ -1,8 +1,8 @@
 """Lesson 6: softmax — ten scores become ten probabilities (004 3-7); temperature; two classes = sigmoid;
 one-hot labels (to_categorical) and the cross-entropy loss (004 3-8).
 
-② and ③ are fragments: their widgets rerun only their section (the ten scores of ①, which ③ uses,
-rerun the page). Figures are built once per distinct input for the whole class (core.ui.shared_chart)."""
+Every section is a fragment: ②'s and ③'s widgets rerun only their section; ①'s ten scores, which
+③ uses, rerun ① to ③, not the whole page. Figures are built once per distinct input for the whole class (core.ui.shared_chart)."""
 from types import SimpleNamespace
 
 import numpy as np
@@ -85,41 +85,46 @@ def cross_entropy_section(probs: np.ndarray, top: int) -> None:
                         key="l6_ce_fig", config=NO_BAR)
 
 
+@st.fragment
+def softmax_sections() -> None:
+    """① ten scores → ten probabilities, then ② and ③ (③ uses ①'s probabilities): ①'s widgets rerun
+    these sections (② and ③ hold fragments of their own), not the rest of the page."""
+    st.header(tr(T + "ten_header"))
+    for k, value in enumerate(PRESETS["confident"]):
+        st.session_state.setdefault(f"l6_z{k}", value)
+    buttons = st.columns(4)
+    for column, name in zip(buttons[:3], PRESETS):
+        column.button(tr(T + f"preset_{name}"), key=f"l6_preset_{name}", on_click=set_logits, args=(PRESETS[name],),
+                      width="stretch")
+    buttons[3].button(tr(T + "preset_random"), key="l6_preset_random", on_click=random_logits, width="stretch")
+    logits = np.zeros(10)
+    for start in (0, 5):
+        for k, column in zip(range(start, start + 5), st.columns(5)):
+            logits[k] = column.slider(f"z{k}", -5.0, 5.0, step=0.1, key=f"l6_z{k}")
+    temperature = st.select_slider(tr(T + "temperature"), options=[0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0], value=1.0,
+                                   key="l6_temperature", help=tr(T + "temperature_help"))
+    probs = sm.softmax(logits, temperature)
+    top = int(np.argmax(probs))
+    st.plotly_chart(cached().bars(logits, probs, top, (tr(T + "logits_title"), tr(T + "probs_title"))),
+                    key="l6_bars_fig", config=NO_BAR)
+    scaled = logits / temperature
+    short = [f"{v:.2f}".rstrip("0").rstrip(".") for v in scaled]  # 0.5, -1, 4
+    terms = " + ".join(f"e^{{{v}}}" for v in short)
+    total = float(np.sum(np.exp(scaled)))
+    st.latex(rf"\begin{{aligned}} y_k &= \frac{{e^{{z_k / T}}}}{{\sum_{{j=0}}^{{9}} e^{{z_j / T}}}} \\"
+             rf" \textstyle\sum_{{j}} e^{{z_j / T}} &= {terms} = {total:.2f} \\"
+             rf" y_{{{top}}} &= \frac{{e^{{{short[top]}}}}}{{{total:.2f}}}"
+             rf" = \frac{{{np.exp(scaled[top]):.2f}}}{{{total:.2f}}} = {probs[top]:.3f} \end{{aligned}}")
+    st.markdown(tr(T + "ten_result", top=top, p=f"{probs[top]:.1%}", total=f"{probs.sum():.3f}", t=temperature))
+    st.caption(tr(T + "temperature_note"))
+
+    two_classes()
+    cross_entropy_section(probs, top)
+
+
 st.title(tr("nav.lesson_6"))
 st.markdown(tr(T + "intro"))
-
-# ---- ① ten scores → ten probabilities (③ uses them: these widgets rerun the page)
-st.header(tr(T + "ten_header"))
-for k, value in enumerate(PRESETS["confident"]):
-    st.session_state.setdefault(f"l6_z{k}", value)
-buttons = st.columns(4)
-for column, name in zip(buttons[:3], PRESETS):
-    column.button(tr(T + f"preset_{name}"), key=f"l6_preset_{name}", on_click=set_logits, args=(PRESETS[name],),
-                  width="stretch")
-buttons[3].button(tr(T + "preset_random"), key="l6_preset_random", on_click=random_logits, width="stretch")
-logits = np.zeros(10)
-for start in (0, 5):
-    for k, column in zip(range(start, start + 5), st.columns(5)):
-        logits[k] = column.slider(f"z{k}", -5.0, 5.0, step=0.1, key=f"l6_z{k}")
-temperature = st.select_slider(tr(T + "temperature"), options=[0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0], value=1.0,
-                               key="l6_temperature", help=tr(T + "temperature_help"))
-probs = sm.softmax(logits, temperature)
-top = int(np.argmax(probs))
-st.plotly_chart(cached().bars(logits, probs, top, (tr(T + "logits_title"), tr(T + "probs_title"))),
-                key="l6_bars_fig", config=NO_BAR)
-scaled = logits / temperature
-short = [f"{v:.2f}".rstrip("0").rstrip(".") for v in scaled]  # 0.5, -1, 4
-terms = " + ".join(f"e^{{{v}}}" for v in short)
-total = float(np.sum(np.exp(scaled)))
-st.latex(rf"\begin{{aligned}} y_k &= \frac{{e^{{z_k / T}}}}{{\sum_{{j=0}}^{{9}} e^{{z_j / T}}}} \\"
-         rf" \textstyle\sum_{{j}} e^{{z_j / T}} &= {terms} = {total:.2f} \\"
-         rf" y_{{{top}}} &= \frac{{e^{{{short[top]}}}}}{{{total:.2f}}}"
-         rf" = \frac{{{np.exp(scaled[top]):.2f}}}{{{total:.2f}}} = {probs[top]:.3f} \end{{aligned}}")
-st.markdown(tr(T + "ten_result", top=top, p=f"{probs[top]:.1%}", total=f"{probs.sum():.3f}", t=temperature))
-st.caption(tr(T + "temperature_note"))
-
-two_classes()
-cross_entropy_section(probs, top)
+softmax_sections()
 
 try_this("lesson_6.try_this")
 quiz("lesson_6")

@@ -4,82 +4,18 @@ the learning rate, divergence, and the optimizers of the documents (SGD, momentu
 ① (the curve) and ②+③ (the surface and the fitted line) are fragments: a widget reruns only its
 own section. Paths, the surface and the figures are computed once per distinct input for the
 whole class (st.cache_data, core.ui.shared_chart)."""
-from types import SimpleNamespace
-
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from core.charts import descent as charts
 from core.charts.style import NO_BAR
 from core.ui import lang_key, lesson_links, quiz, tr, try_this
 from lessons import gradient_descent as gd
-from lessons import regression
 
 T = "lesson_7."
 RATES = gd.learning_rates()
 STARTS = {"bowl": 4.0, "two_valleys": 2.2}
-A_VALUES, B_VALUES = np.linspace(-1.0, 3.0, 81), np.linspace(-4.0, 8.0, 81)
-
-
-@st.cache_resource(show_spinner=False)
-def cached() -> SimpleNamespace:
-    """This page's descents and figures, cached server-wide by the widget values they come from (cheap
-    to hash, unlike the arrays). Made once per process: wrapping a function reads its source (~2 ms each)."""
-    shared = st.cache_resource(show_spinner=False, max_entries=512)  # results are only read, never modified
-    return SimpleNamespace(curve_path=shared(curve_path), curve_figure=shared(curve_figure),
-                           descent=shared(descent), surface=shared(surface_figure), losses=shared(losses_figure),
-                           line=shared(line_figure))
-
-
-def curve_path(curve: str, x0: float, lr: float, steps: int) -> gd.Path:
-    return gd.descend_curve(curve, x0, lr, steps)
-
-
-def curve_figure(curve: str, x0: float, lr: float, steps: int, labels: dict) -> go.Figure:
-    """① the curve around the path (the view widened to follow a path that jumps out, up to 3 widths each side)."""
-    path = cached().curve_path(curve, x0, lr, steps)
-    f, _ = gd.CURVES[curve]
-    low, high = gd.CURVE_RANGES[curve]
-    span = high - low
-    view = (max(min(low, path.points.min()), low - 3 * span), min(max(high, path.points.max()), high + 3 * span))
-    grid_x = np.linspace(*view, 400)
-    return charts.curve_descent_figure(grid_x, f(grid_x), path.points[:, 0], path.losses, labels)
-
-
-def line_points(points: tuple[int, float, int]) -> tuple[np.ndarray, np.ndarray, tuple[float, float]]:
-    """The points of ``points`` = (count, noise, seed) and their least-squares line (a*, b*)."""
-    x, y = regression.make_points(points[0], points[1], seed=points[2])
-    return x, y, regression.least_squares(x, y)
-
-
-def descent(points: tuple, start: tuple, lr: float, steps: int, name: str) -> gd.Path:
-    x, y, _ = line_points(points)
-    return gd.descend_line(x, y, start, lr, steps, name)
-
-
-def _paths(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple) -> dict[str, gd.Path]:
-    return {name: cached().descent(points, start, lr, steps, name) for name in chosen}
-
-
-def surface_figure(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple, labels: dict) -> go.Figure:
-    x, y, best = line_points(points)
-    paths = {name: path.points for name, path in _paths(points, start, lr, steps, chosen).items()}
-    return charts.surface_descent_figure(A_VALUES, B_VALUES, gd.mse_surface(x, y, A_VALUES, B_VALUES), paths, best,
-                                         labels)
-
-
-def losses_figure(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple, labels: dict) -> go.Figure:
-    x, y, best = line_points(points)
-    losses = {name: path.losses for name, path in _paths(points, start, lr, steps, chosen).items()}
-    return charts.loss_curves_figure(losses, gd.mse(np.array(best), x, y), labels)
-
-
-def line_figure(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple, labels: dict) -> go.Figure:
-    x, y, best = line_points(points)
-    ends = {name: tuple(path.end) for name, path in _paths(points, start, lr, steps, chosen).items()}
-    return charts.line_fit_figure(x, y, ends, best, labels)
 
 
 def names(prefix: str, options) -> callable:
@@ -111,6 +47,19 @@ def status(path: gd.Path, name: str) -> None:
         st.info(tr(T + "moving", name=name))
 
 
+def results_table(paths: dict[str, gd.Path], best: tuple[float, float], best_loss: float) -> str:
+    """③ where each optimizer ended against the least-squares answer, as a Markdown table (a table
+    element would cost a DataFrame and its Arrow conversion on every move of a slider)."""
+    header = [tr(T + "col_method"), "a", "b", "Q", tr(T + "col_distance"), tr(T + "col_state")]
+    rows = [[tr(T + f"opt_{name}"), *(f"{v:.4f}" for v in (*path.end, path.losses[-1])),
+             f"{float(np.hypot(*(path.end - np.array(best)))):.4f}",
+             tr(T + "state_diverged", step=path.diverged_at) if path.diverged_at else ""]
+            for name, path in paths.items()]
+    rows.append([tr(T + "legend_best"), f"{best[0]:.4f}", f"{best[1]:.4f}", f"{best_loss:.4f}", f"{0:.4f}", ""])
+    lines = [header, ["---"] + ["---:"] * 4 + ["---"], *rows]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+
+
 @st.fragment
 def curve_section() -> None:
     """① one parameter: descent on a curve (its widgets rerun only this section)."""
@@ -123,11 +72,10 @@ def curve_section() -> None:
         x0 = st.slider(tr(T + "start_x"), low, high, STARTS[curve], 0.1, key=f"l7_x0_{curve}")
         lr1 = rate_slider(tr(T + "rate"), "l7_rate1", 0.1)
         steps1 = st.slider(tr(T + "steps"), 1, 60, 15, key="l7_steps1")
-    figures = cached()
-    path1 = figures.curve_path(curve, x0, lr1, steps1)
+    path1 = charts.curve_path(curve, x0, lr1, steps1)
     f, df = gd.CURVES[curve]
     with picture:
-        st.plotly_chart(figures.curve_figure(
+        st.plotly_chart(charts.curve_view(
             curve, x0, lr1, steps1,
             {"curve": tr(T + "legend_curve"), "path": tr(T + "legend_path"), "start": tr(T + "legend_start"),
              "end": tr(T + "legend_end")}), key="l7_curve_fig", config=NO_BAR)
@@ -153,7 +101,7 @@ def surface_section() -> None:
         noise = d2.slider(tr(T + "noise"), 0.0, 3.0, 1.0, 0.1, key="l7_noise")
         seed = d3.number_input(tr(T + "seed"), 0, 9999, 0, key="l7_seed")
     points = (n, noise, int(seed))
-    x, y, best = line_points(points)
+    x, y, best = charts.line_points(points)
     best_loss = gd.mse(np.array(best), x, y)
     knobs, surface = st.columns([1, 2], gap="medium")
     with knobs:
@@ -163,13 +111,13 @@ def surface_section() -> None:
         steps2 = st.slider(tr(T + "steps"), 1, 1000, 200, key="l7_steps2")
         chosen = st.pills(tr(T + "optimizers"), list(gd.OPTIMIZERS), selection_mode="multi",
                           format_func=names(T + "opt_", gd.OPTIMIZERS), key=lang_key("l7_opts", list(gd.OPTIMIZERS)))
-    figures, chosen, start = cached(), tuple(chosen), (a0, b0)
-    paths = _paths(points, start, lr2, steps2, chosen)
+    chosen, start = tuple(chosen), (a0, b0)
+    paths = charts.line_paths(points, start, lr2, steps2, chosen)
     labels = {name: tr(T + f"opt_{name}") for name in gd.OPTIMIZERS}
     labels.update(start=tr(T + "legend_start"), best=tr(T + "legend_best"), colorbar="log₁₀ Q",
                   x=tr(T + "step_axis"), y="Q = Q_t / n", points=tr(T + "legend_points"))
     with surface:
-        st.plotly_chart(figures.surface(points, start, lr2, steps2, chosen, labels), key="l7_surface_fig",
+        st.plotly_chart(charts.surface_view(points, start, lr2, steps2, chosen, labels), key="l7_surface_fig",
                         config=NO_BAR)
     if not chosen:
         st.warning(tr(T + "none_chosen"))
@@ -190,31 +138,16 @@ def surface_section() -> None:
     st.header(tr(T + "fit_header"))
     curves_col, line_col = st.columns(2, gap="medium")
     with curves_col:
-        st.plotly_chart(figures.losses(points, start, lr2, steps2, chosen, labels), key="l7_losses_fig",
+        st.plotly_chart(charts.losses_view(points, start, lr2, steps2, chosen, labels), key="l7_losses_fig",
                         config=NO_BAR)
     with line_col:
-        st.plotly_chart(figures.line(points, start, lr2, steps2, chosen, labels), key="l7_line_fig",
+        st.plotly_chart(charts.line_view(points, start, lr2, steps2, chosen, labels), key="l7_line_fig",
                         config=NO_BAR)
-    rows = [{tr(T + "col_method"): labels[k], "a": p.end[0], "b": p.end[1], "Q": p.losses[-1],
-             tr(T + "col_distance"): float(np.hypot(*(p.end - np.array(best)))),
-             tr(T + "col_state"): tr(T + "state_diverged", step=p.diverged_at) if p.diverged_at else ""}
-            for k, p in paths.items()]
-    rows.append({tr(T + "col_method"): tr(T + "legend_best"), "a": best[0], "b": best[1], "Q": best_loss,
-                 tr(T + "col_distance"): 0.0, tr(T + "col_state"): ""})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="%.4f") for c in ("a", "b", "Q")}
-                 | {tr(T + "col_distance"): st.column_config.NumberColumn(format="%.4f")})
+    st.markdown(results_table(paths, best, best_loss))
     st.latex(rf"a^* = \frac{{\sum (x_i - \bar x)(y_i - \bar y)}}{{\sum (x_i - \bar x)^2}} = {best[0]:.4f},"
              rf"\qquad b^* = \bar y - a^* \bar x = {best[1]:.4f}")
     st.markdown(tr(T + "fit_text"))
-    with st.expander(tr(T + "optimizers_expander")):
-        st.markdown(tr(T + "opt_sgd_text"))
-        st.latex(r"\theta \leftarrow \theta - \eta\, g")
-        st.markdown(tr(T + "opt_momentum_text"))
-        st.latex(r"v \leftarrow 0.9\, v - \eta\, g, \qquad \theta \leftarrow \theta + v")
-        st.markdown(tr(T + "opt_adam_text"))
-        st.latex(r"m \leftarrow 0.9\, m + 0.1\, g,\quad v \leftarrow 0.999\, v + 0.001\, g^2,\quad"
-                 r"\theta \leftarrow \theta - \eta \frac{\sqrt{1 - 0.999^t}}{1 - 0.9^t} \frac{m}{\sqrt{v} + 10^{-7}}")
+
 
 
 st.title(tr("nav.lesson_7"))
@@ -224,6 +157,14 @@ st.info(tr(T + "correction_direction"))
 
 curve_section()
 surface_section()
+with st.expander(tr(T + "optimizers_expander")):
+    st.markdown(tr(T + "opt_sgd_text"))
+    st.latex(r"\theta \leftarrow \theta - \eta\, g")
+    st.markdown(tr(T + "opt_momentum_text"))
+    st.latex(r"v \leftarrow 0.9\, v - \eta\, g, \qquad \theta \leftarrow \theta + v")
+    st.markdown(tr(T + "opt_adam_text"))
+    st.latex(r"m \leftarrow 0.9\, m + 0.1\, g,\quad v \leftarrow 0.999\, v + 0.001\, g^2,\quad"
+             r"\theta \leftarrow \theta - \eta \frac{\sqrt{1 - 0.999^t}}{1 - 0.9^t} \frac{m}{\sqrt{v} + 10^{-7}}")
 
 try_this("lesson_7.try_this")
 quiz("lesson_7")

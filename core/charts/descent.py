@@ -2,15 +2,19 @@
 line, loss per step, and the lines reached.
 
 Pure builders: numbers in, a plotly figure out (``frozen_figure``: plain dicts, converted for the
-browser once); labels arrive translated. Fonts and numbers are sized for a 1280×720 projector.
+browser once); labels arrive translated. At the end, the page's figures from its widget values,
+memoised server-wide (core.memo): thirty students on the same settings share one computation. Fonts and numbers are sized for a 1280×720 projector.
 """
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
 
+from core import memo
 from core.charts.frozen import frozen_figure
 from core.charts.style import BLUE, GREEN, GREY, ORANGE, RED
+from lessons import gradient_descent as gd
+from lessons import regression
 
 OPTIMIZER_COLOURS = {"sgd": BLUE, "momentum": ORANGE, "adam": GREEN}
 MARGIN = {"l": 10, "r": 10, "t": 20, "b": 10}
@@ -92,3 +96,69 @@ def line_fit_figure(x: np.ndarray, y: np.ndarray, lines: dict[str, tuple[float, 
         "xaxis": {"title": {"text": "x"}, "range": [0, 10]},
         "yaxis": {"title": {"text": "y"}, "range": [float(min(y.min(), 0)) - 1, float(y.max()) + 2]},
         "height": 340, "legend": {"orientation": "h", "y": -0.3}, "margin": MARGIN})
+
+
+# --- the page's figures from its widget values, each distinct setting computed once per server ---
+
+A_VALUES, B_VALUES = np.linspace(-1.0, 3.0, 81), np.linspace(-4.0, 8.0, 81)  # the (a, b) grid of ②
+
+
+@memo.shared
+def curve_path(curve: str, x0: float, lr: float, steps: int) -> gd.Path:
+    """① the descent on a curve of lessons/gradient_descent.CURVES."""
+    return gd.descend_curve(curve, x0, lr, steps)
+
+
+@memo.shared
+def curve_view(curve: str, x0: float, lr: float, steps: int, labels: dict) -> go.Figure:
+    """① the curve around the path (the view widened to follow a path that jumps out, up to 3 widths each side)."""
+    path = curve_path(curve, x0, lr, steps)
+    f, _ = gd.CURVES[curve]
+    low, high = gd.CURVE_RANGES[curve]
+    span = high - low
+    view = (max(min(low, path.points.min()), low - 3 * span), min(max(high, path.points.max()), high + 3 * span))
+    grid_x = np.linspace(*view, 400)
+    return curve_descent_figure(grid_x, f(grid_x), path.points[:, 0], path.losses, labels)
+
+
+@memo.shared
+def line_points(points: tuple[int, float, int]) -> tuple[np.ndarray, np.ndarray, tuple[float, float]]:
+    """② the points of ``points`` = (count, noise, seed) and their least-squares line (a*, b*)."""
+    x, y = regression.make_points(points[0], points[1], seed=points[2])
+    return x, y, regression.least_squares(x, y)
+
+
+@memo.shared
+def line_path(points: tuple, start: tuple, lr: float, steps: int, name: str) -> gd.Path:
+    """② one optimizer's descent over (a, b) on those points."""
+    x, y, _ = line_points(points)
+    return gd.descend_line(x, y, start, lr, steps, name)
+
+
+def line_paths(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple) -> dict[str, gd.Path]:
+    """② the descents of the chosen optimizers."""
+    return {name: line_path(points, start, lr, steps, name) for name in chosen}
+
+
+@memo.shared
+def surface_view(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple, labels: dict) -> go.Figure:
+    """② the paths over the loss surface of the points."""
+    x, y, best = line_points(points)
+    paths = {name: path.points for name, path in line_paths(points, start, lr, steps, chosen).items()}
+    return surface_descent_figure(A_VALUES, B_VALUES, gd.mse_surface(x, y, A_VALUES, B_VALUES), paths, best, labels)
+
+
+@memo.shared
+def losses_view(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple, labels: dict) -> go.Figure:
+    """③ loss per step of each chosen optimizer."""
+    x, y, best = line_points(points)
+    losses = {name: path.losses for name, path in line_paths(points, start, lr, steps, chosen).items()}
+    return loss_curves_figure(losses, gd.mse(np.array(best), x, y), labels)
+
+
+@memo.shared
+def line_view(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple, labels: dict) -> go.Figure:
+    """③ the lines the optimizers reached, with the least-squares line."""
+    x, y, best = line_points(points)
+    ends = {name: tuple(path.end) for name, path in line_paths(points, start, lr, steps, chosen).items()}
+    return line_fit_figure(x, y, ends, best, labels)
