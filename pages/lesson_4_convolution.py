@@ -1,8 +1,8 @@
 """Lesson 4: convolution — a kernel slides over the image; patch × kernel, summed, is one output pixel.
 Stride, padding and the size formula; how LeNet-5's 6 maps become 16 (000).
 
-Only the input reruns the whole page; the kernel / size section (with the window inside it) and
-the 6 → 16 section are fragments: their widgets rerun only their own section.
+Every section is a fragment: the input reruns all sections (not the page's text, quiz and links);
+the kernel / size section (with the window inside it) and the 6 → 16 section rerun only themselves.
 Figures are built once per distinct input for the whole class (core.ui.shared_chart)."""
 from types import SimpleNamespace
 
@@ -196,32 +196,40 @@ def convolution_section(image: np.ndarray, kernel_area, size_area) -> None:
     window_section(image, kernel, stride, padding, relu_on)
 
 
+@st.fragment
+def lesson_sections() -> None:
+    """The input and all that is drawn from it: the input reruns these sections (not the page's text,
+    quiz and links); the kernel / size section and the 6 → 16 section are fragments inside."""
+    col_input, col_kernel, col_size = st.columns([1, 1.2, 1.1], gap="medium")
+    grid_area = st.container()  # the integer grid's editor, full width under the three columns
+    with col_input:
+        st.subheader(tr(T + "input_header"))
+        image, image_caption = choose_image(grid_area)
+        st.caption(image_caption)
+    col_kernel.subheader(tr(T + "kernel_header"))
+    col_size.subheader(tr(T + "size_header"))
+    convolution_section(image, col_kernel, col_size)
+    st.header(tr(T + "doc_sizes_header"))
+    st.markdown(doc_sizes_table())
+    channels_section(image)
+
+
+def doc_sizes_table() -> str:
+    """The documents' convolutions and their output sizes by the formula, as a Markdown table."""
+    cases = [("004", "Conv2D(32, (3, 3))", 28, 3, 1, 0), ("004", "Conv2D(64, (3, 3))", 13, 3, 1, 0),
+             ("000", "Conv2D(6, (5, 5))", 28, 5, 1, 0), ("000", "LeNet-5 (32×32)", 32, 5, 1, 0),
+             ("000", "Conv2D(16, (5, 5))", 12, 5, 1, 0), ("003", "Conv2D(16, (3, 3), padding='same')", 28, 3, 1, 1)]
+    lines = ["| " + " | ".join(tr(T + c) for c in ("col_doc", "col_layer", "col_formula", "col_out")) + " |",
+             "|---|---|---|---|"]
+    for doc, layer, n, k, s, p in cases:
+        out = conv.output_size(n, k, s, p)
+        lines.append(f"| {doc} | `{layer}` | ({n} + 2·{p} − {k}) / {s} + 1 = {out} | {out}×{out} |")
+    return "\n".join(lines)
+
+
 st.title(tr("nav.lesson_4"))
 st.markdown(tr(T + "intro"))
-
-# ---- the input reruns the whole page (both sections below use it); kernel and sizes rerun their section
-col_input, col_kernel, col_size = st.columns([1, 1.2, 1.1], gap="medium")
-grid_area = st.container()  # the integer grid's editor, full width under the three columns
-with col_input:
-    st.subheader(tr(T + "input_header"))
-    image, image_caption = choose_image(grid_area)
-    st.caption(image_caption)
-col_kernel.subheader(tr(T + "kernel_header"))
-col_size.subheader(tr(T + "size_header"))
-convolution_section(image, col_kernel, col_size)
-
-# ---- the documents' sizes
-st.header(tr(T + "doc_sizes_header"))
-cases = [("004", "Conv2D(32, (3, 3))", 28, 3, 1, 0), ("004", "Conv2D(64, (3, 3))", 13, 3, 1, 0),
-         ("000", "Conv2D(6, (5, 5))", 28, 5, 1, 0), ("000", "LeNet-5 (32×32)", 32, 5, 1, 0),
-         ("000", "Conv2D(16, (5, 5))", 12, 5, 1, 0), ("003", "Conv2D(16, (3, 3), padding='same')", 28, 3, 1, 1)]
-st.dataframe(pd.DataFrame([
-    {tr(T + "col_doc"): doc, tr(T + "col_layer"): layer,
-     tr(T + "col_formula"): f"({n_} + 2·{p_} − {k_}) / {s_} + 1 = {conv.output_size(n_, k_, s_, p_)}",
-     tr(T + "col_out"): f"{conv.output_size(n_, k_, s_, p_)}×{conv.output_size(n_, k_, s_, p_)}"}
-    for doc, layer, n_, k_, s_, p_ in cases]), hide_index=True, width="stretch")
-
-channels_section(image)
+lesson_sections()
 
 try_this("lesson_4.try_this")
 quiz("lesson_4")
