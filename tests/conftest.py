@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -12,6 +13,16 @@ from bench.harness.apptest import open_page  # noqa: E402,F401 — the page test
 from core.data import use_shared_mnist_if_unset  # noqa: E402
 
 use_shared_mnist_if_unset()
+
+
+def wait_for(condition, timeout: float = 60.0, every: float = 0.02) -> bool:
+    """Ask ``condition()`` every ``every`` s until it is true (True) or ``timeout`` s have passed (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(every)
+    return False
 
 
 def assert_no_tensorflow(paths: list[str], lang: str, timeout: float = 240) -> None:

@@ -19,6 +19,7 @@ import pytest
 from core import data, i18n
 from core.training import cluster, jobs, studio, worker
 from core.training.engine import ConfigError, TrainConfig
+from tests.conftest import wait_for
 
 GATES: dict[int, threading.Event] = {}  # seed → released by the test
 STARTED: list[int] = []  # seeds, in the order their held task started
@@ -69,14 +70,6 @@ def tiny(epochs=1, **changes):
     values.update(changes)
     return TrainConfig(**values)
 
-
-def wait_for(condition, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def step(manager, session):

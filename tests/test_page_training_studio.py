@@ -9,7 +9,7 @@ import pytest
 
 from core.training import jobs
 from core.training.engine import TrainConfig
-from tests.conftest import open_page
+from tests.conftest import open_page, wait_for
 
 PAGE = "pages/training_studio.py"
 
@@ -46,14 +46,6 @@ def small_run(at, **settings):
     button(at, "Start training").click().run()
     assert not at.exception
 
-
-def wait_for(condition, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def wait_for_result(at, runs=1, timeout=240):
