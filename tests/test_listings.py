@@ -87,5 +87,5 @@ def test_listings_mark_the_documents_errors():
     text = documents.listing("keras_mnist_cnn")
     assert "predict_classes" not in text.replace("predict_classes() was removed", "")
     assert "Image.LANCZOS" in text and "06_cnn01.keras" in text and "06_cnn01.h5" not in text
-    assert "input_shape=(784,)" not in documents.listing("three_conv")
+    assert "input_shape=(784,), activation" not in documents.listing("three_conv")
     assert "np_utils" not in documents.listing("qiita_cnn").replace("keras.utils.np_utils was removed", "")
