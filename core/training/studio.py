@@ -351,3 +351,13 @@ def generalisation(record: RunRecord) -> dict | None:
             "val_loss": val[-1][1] if val else None, "val_accuracy": last[4],
             "test_loss": record.test_loss, "test_accuracy": record.test_accuracy, "gap": gap,
             "best_val_epoch": best_epoch, "verdict": verdict}
+
+
+def generalisation_row(seen: dict, verdicts: dict) -> dict:
+    """One row of the overfitting table (percentages ×100, rounded for reading; verdict as words)."""
+    percent = (lambda v: None if v is None else round(v * 100, 2))
+    return {"label": seen["label"], "train_loss": round(seen["train_loss"], 4),
+            "train_accuracy": percent(seen["train_accuracy"]), "val_accuracy": percent(seen["val_accuracy"]),
+            "test_loss": None if seen["test_loss"] is None else round(seen["test_loss"], 4),
+            "test_accuracy": percent(seen["test_accuracy"]), "gap": round(seen["gap"], 2),
+            "verdict": verdicts[seen["verdict"]]}

@@ -1,0 +1,57 @@
+"""The documents on the pages: each model's corrected listing and reported result in the studio, the
+overfitting section beside this session's runs (AppTest, both languages)."""
+import pytest
+
+from core.training import studio as records
+from models import documents
+from tests.conftest import open_page
+
+PAGE = "pages/training_studio.py"
+
+
+def texts(at):
+    return " ".join(str(e.value) for kind in ("markdown", "caption", "info", "success", "warning", "error")
+                    for e in getattr(at, kind))
+
+
+def fake_run(index=1):
+    epochs = [{"epoch": 1, "loss": 0.30, "accuracy": 0.90, "val_loss": 0.10, "val_accuracy": 0.970},
+              {"epoch": 2, "loss": 0.10, "accuracy": 0.97, "val_loss": 0.08, "val_accuracy": 0.980},
+              {"epoch": 3, "loss": 0.05, "accuracy": 0.99, "val_loss": 0.09, "val_accuracy": 0.979}]
+    config = {"optimizer": "adam", "learning_rate": 0.001, "batch_size": 128, "epochs": 3, "train_size": 6000,
+              "validation_split": 0.1, "dropout": [0.5], "seed": 0}
+    return records.RunRecord(index=index, job_id="j", label=f"#{index} colab_cnn", key="colab_cnn", config=config,
+                             state="completed", epochs=epochs, test_accuracy=0.975, test_loss=0.08,
+                             wall_seconds=9.0, epochs_done=3.0)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_studio_shows_each_documents_code_and_its_reported_result(lang):
+    at = open_page(PAGE, lang, timeout=60)
+    assert not at.exception
+    assert at.code[0].value.strip() == documents.listing("colab_cnn").strip()  # the default model, document 004
+    assert ("資料004は" if lang == "ja" else "Document 004 gives the code") in texts(at)
+    at.selectbox(key=f"_studio_key_{lang}").set_value("three_conv").run()
+    assert at.code[0].value.strip() == documents.listing("three_conv").strip()
+    assert "99.41 %" in texts(at) and "0.0201" in texts(at)  # 003's printed 0.9940999…, 0.020143…
+    assert "validation_data=(x_test, y_test)" in texts(at)  # why the test set is not for validation
+    at.selectbox(key=f"_studio_key_{lang}").set_value("qiita_cnn").run()
+    assert "98.42 %" in texts(at)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_overfitting_sets_002s_numbers_beside_the_class_runs(lang):
+    at = open_page(PAGE, lang, timeout=60)
+    said = texts(at)
+    assert "0.0435" in said and "98.7" in said and "0.0448" in said and "98.42" in said and "0.28" in said
+    assert ("学習が終わると" if lang == "ja" else "When a training of this session has finished") in said
+    at.session_state["studio_runs"] = [fake_run()]
+    at.run()
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if len(d.value) == 2 and d.value.shape[1] == 8)
+    gaps = table.iloc[:, 6].tolist()
+    assert gaps == [0.28, 1.5]  # 002: 98.70 − 98.42; the run: 99.0 − 97.5
+    verdict = table.iloc[1, 7]
+    assert verdict == ("過学習の兆し（検証の損失が上昇）" if lang == "ja" else "sign of overfitting (validation loss rising)")
+    figure = at.get("plotly_chart")[-1].proto.spec
+    assert '"validation' in figure.lower() or "検証データ" in figure
