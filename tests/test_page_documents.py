@@ -55,3 +55,30 @@ def test_overfitting_sets_002s_numbers_beside_the_class_runs(lang):
     assert verdict == ("過学習の兆し（検証の損失が上昇）" if lang == "ja" else "sign of overfitting (validation loss rising)")
     figure = at.get("plotly_chart")[-1].proto.spec
     assert '"validation' in figure.lower() or "検証データ" in figure
+
+
+def formulas(at):
+    return [e.value.strip("$").strip() for e in at.latex]
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_lesson_1_works_004s_substitution_line_by_line_then_tries_values(lang):
+    from core import i18n
+
+    at = open_page("pages/lesson_1_regression.py", lang)
+    assert not at.exception
+    working = [f for f in formulas(at) if not f.startswith(r"\begin")]  # the others are aligned blocks
+    assert working == [r"3x = 13 - 2y \;\Rightarrow\; x = (13 - 2y) \div 3"]  # one line at first
+    next_line = next(b for b in at.button if b.key == "l1_subst_next")
+    for _ in range(5):
+        next_line.click().run()
+        next_line = next((b for b in at.button if b.key == "l1_subst_next"), None) or next_line
+    shown = formulas(at)
+    for line in (r"5 \times (13 - 2y) \div 3 + 3y = 21", r"5 \times (13 - 2y) + 9y = 63", "65 - 10y + 9y = 63",
+                 r"65 - y = 63 \;\Rightarrow\; y = 2", r"3x + 2 \times 2 = 13 \;\Rightarrow\; 3x = 9 \;\Rightarrow\; x = 3"):
+        assert line in shown
+    assert at.success[0].value == i18n.t("lesson_1.subst_done", lang)
+    subheaders = [e.value for e in at.subheader]
+    assert i18n.t("lesson_1.trial_header", lang) in subheaders
+    if lang == "ja":
+        assert "② 値を当てはめて試す" in subheaders and "代入法" in i18n.t("lesson_1.subst_header", "ja")
