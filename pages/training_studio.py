@@ -18,7 +18,8 @@ from core.training import timebox
 from core.lab import explain
 from core.streamlit_patches import current_session_id, session_alive
 from core.training.engine import ConfigError, TrainConfig
-from core.ui import lang, mnist_or_stop, register_class_model, shared_chart, tr, tr_list
+from core.ui import (guess_then_reveal, hidden_captions, lang, mnist_or_stop, register_class_model, shared_chart, tr,
+                     tr_list)
 from models import documents
 from models.zoo import REGISTRY, pretrained_meta
 
@@ -150,6 +151,14 @@ def overfitting() -> None:
     st.caption(tr(O + "figure_caption"))
     if not any(row[3] is not None for row in studio.epoch_rows(chosen)):
         st.caption(tr(O + "no_validation"))
+
+
+@st.fragment
+def wrong_gallery(index: int, images, captions: tuple, count: int) -> None:
+    """The run's misclassified test images, labels hidden until the student has guessed (reruns alone)."""
+    st.markdown("**" + tr(T + "wrong_title", count=f"{count:,}") + "**")
+    shown = list(captions) if guess_then_reveal(f"studio_reveal_{index}") else hidden_captions(len(captions))
+    st.plotly_chart(digits.gallery_figure(images, shown, columns=4), key="gallery_wrong")
 
 
 st.title("🏋️ " + tr("nav.training_studio"))
@@ -337,8 +346,7 @@ if runs:
                 st.caption(tr(T + "confusion_note"))
             wrong_captions, sample_captions, colors = studio.gallery_captions(mnist.y_test, pred, conf, wrong, sample)
             with right:
-                st.markdown("**" + tr(T + "wrong_title", count=f"{int((pred != mnist.y_test).sum()):,}") + "**")
-                st.plotly_chart(digits.gallery_figure(mnist.x_test[wrong], wrong_captions, columns=4), key="gallery_wrong")
+                wrong_gallery(record.index, mnist.x_test[wrong], tuple(wrong_captions), int((pred != mnist.y_test).sum()))
             st.markdown("**" + tr(T + "sample_title") + "**")
             st.plotly_chart(digits.gallery_figure(mnist.x_test[sample], sample_captions, columns=12, caption_colors=colors),
                             key="gallery_sample")

@@ -82,3 +82,28 @@ def test_lesson_1_works_004s_substitution_line_by_line_then_tries_values(lang):
     assert i18n.t("lesson_1.trial_header", lang) in subheaders
     if lang == "ja":
         assert "② 値を当てはめて試す" in subheaders and "代入法" in i18n.t("lesson_1.subst_header", "ja")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_misclassified_gallery_hides_its_labels_until_revealed(lang):
+    """002 asks the reader to guess first ("皆さんはいくつ正解しましたか？"): no label before the toggle."""
+    import json
+
+    from core import i18n
+
+    at = open_page("pages/test_explorer.py", lang, timeout=60)
+    assert not at.exception
+
+    def gallery_titles():
+        spec = json.loads(at.get("plotly_chart")[1].proto.spec)
+        return next(trace["text"] for trace in spec["data"] if trace.get("mode") == "text")  # one text trace
+
+    count = at.slider(key="explorer_count").value
+    hidden = [i18n.t("documents.guess.hidden", lang, n=n) for n in range(1, count + 1)]
+    assert gallery_titles() == hidden
+    assert i18n.t("documents.guess.prompt", lang) in texts(at)
+    at.toggle(key="explorer_reveal").set_value(True).run(timeout=60)
+    shown = gallery_titles()
+    assert len(shown) == count and shown != hidden
+    word = "予測" if lang == "ja" else "pred"
+    assert all(title.startswith(word) for title in shown)
