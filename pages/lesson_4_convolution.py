@@ -164,6 +164,7 @@ def channels_section(image: np.ndarray) -> None:
 
 st.title(tr("nav.lesson_4"))
 st.markdown(tr(T + "intro"))
+st.info(tr("documents.cells.simple"))
 
 # ---- input, kernel, stride / padding: a change reruns the whole page
 col_input, col_kernel, col_size = st.columns([1, 1.2, 1.1], gap="medium")

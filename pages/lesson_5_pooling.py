@@ -194,6 +194,7 @@ def dropout_section() -> None:
 
 st.title(tr("nav.lesson_5"))
 st.markdown(tr(T + "intro"))
+st.info(tr("documents.cells.complex"))
 
 # ---- ① the document's 4×4 example: its settings are reused by ② and ③, so they rerun the page
 st.header(tr(T + "example_header"))
