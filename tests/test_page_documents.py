@@ -107,3 +107,36 @@ def test_the_misclassified_gallery_hides_its_labels_until_revealed(lang):
     assert len(shown) == count and shown != hidden
     word = "予測" if lang == "ja" else "pred"
     assert all(title.startswith(word) for title in shown)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_downloaded_keras_model_uploads_into_the_lab_picker(lang, tmp_path):
+    """001 saves the model and loads it back (.h5 then, .keras now): the studio's download goes into the lab."""
+    keras = pytest.importorskip("keras")
+    from streamlit.testing.v1 import AppTest
+
+    from core import i18n
+    from models import zoo
+
+    model = zoo.build("colab_cnn")
+    model.save(tmp_path / "studio_run1_colab_cnn.keras")
+    at = AppTest.from_file("../pages/cnn_lab.py")
+    at.session_state["lang"] = lang
+    at.run(timeout=60)
+    uploader = at.file_uploader(key="lab_model_upload")
+    uploader.set_value(("notes.keras", b"not a model at all", "application/octet-stream")).run(timeout=60)
+    assert not at.exception and [e.value for e in at.error] == [i18n.t("model_upload.error.not_keras", lang)]
+    wide = keras.Sequential([keras.Input((32, 32, 1)), keras.layers.Flatten(), keras.layers.Dense(10)])
+    wide.save(tmp_path / "wide.keras")
+    at.file_uploader(key="lab_model_upload").set_value(
+        ("wide.keras", (tmp_path / "wide.keras").read_bytes(), "application/octet-stream")).run(timeout=60)
+    assert not at.exception and "32×32×1" in at.error[0].value
+    data = (tmp_path / "studio_run1_colab_cnn.keras").read_bytes()
+    at.file_uploader(key="lab_model_upload").set_value(
+        ("studio_run1_colab_cnn.keras", data, "application/octet-stream")).run(timeout=60)
+    assert not at.exception and not at.error
+    said = at.success[0].value
+    assert "studio_run1_colab_cnn.keras" in said and i18n.t("models.colab_cnn.name", lang) in said
+    picker = at.selectbox(key=f"lab_model__{lang}")
+    assert picker.value == "trained:studio_run1_colab_cnn.keras"
+    assert at.session_state["trained_models"]["studio_run1_colab_cnn.keras"]["key"] == "colab_cnn"
