@@ -50,7 +50,8 @@ def test_overfitting_sets_002s_numbers_beside_the_class_runs(lang):
     assert not at.exception
     table = next(d.value for d in at.dataframe if len(d.value) == 2 and d.value.shape[1] == 8)
     gaps = table.iloc[:, 6].tolist()
-    assert gaps == [0.28, 1.5]  # 002: 98.70 − 98.42; the run: 99.0 − 97.5
+    assert gaps == ["+0.28", "+1.50"]  # 002: 98.70 − 98.42; the run: 99.0 − 97.5
+    assert table.iloc[0, 3] == "—" and table.iloc[1, 3] == "97.90"  # 002 kept no validation; the run's last epoch
     verdict = table.iloc[1, 7]
     assert verdict == ("過学習の兆し（検証の損失が上昇）" if lang == "ja" else "sign of overfitting (validation loss rising)")
     figure = at.get("plotly_chart")[-1].proto.spec

@@ -354,10 +354,11 @@ def generalisation(record: RunRecord) -> dict | None:
 
 
 def generalisation_row(seen: dict, verdicts: dict) -> dict:
-    """One row of the overfitting table (percentages ×100, rounded for reading; verdict as words)."""
-    percent = (lambda v: None if v is None else round(v * 100, 2))
-    return {"label": seen["label"], "train_loss": round(seen["train_loss"], 4),
-            "train_accuracy": percent(seen["train_accuracy"]), "val_accuracy": percent(seen["val_accuracy"]),
-            "test_loss": None if seen["test_loss"] is None else round(seen["test_loss"], 4),
-            "test_accuracy": percent(seen["test_accuracy"]), "gap": round(seen["gap"], 2),
-            "verdict": verdicts[seen["verdict"]]}
+    """One row of the overfitting table as text for reading ("98.70", "—" where there is no value)."""
+    def text(value, digits: int, scale: float = 1.0) -> str:
+        return "—" if value is None else f"{value * scale:.{digits}f}"
+
+    return {"label": seen["label"], "train_loss": text(seen["train_loss"], 4),
+            "train_accuracy": text(seen["train_accuracy"], 2, 100), "val_accuracy": text(seen["val_accuracy"], 2, 100),
+            "test_loss": text(seen["test_loss"], 4), "test_accuracy": text(seen["test_accuracy"], 2, 100),
+            "gap": f"{seen['gap']:+.2f}", "verdict": verdicts[seen["verdict"]]}

@@ -32,6 +32,8 @@ def test_overfitting_section_after_a_short_run(page):
         figure.wait_for(timeout=30_000)
         assert figure.locator("path.js-line").count() >= 2  # training and validation curves
         screenshot(page, f"studio_overfitting_{'en' if language == 'English' else 'ja'}")
+        figure.scroll_into_view_if_needed()
+        screenshot(page, f"studio_overfitting_figure_{'en' if language == 'English' else 'ja'}")
     assert_clean(page)
 
 
