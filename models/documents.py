@@ -6,6 +6,7 @@ them and checks they build the same layers as models/zoo.py.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,7 @@ REPORTED: dict[str, Reported] = {
 }
 
 
+@functools.lru_cache(maxsize=None)
 def listing(key: str) -> str:
     """The document's Keras code for a registry key, corrected to run with Keras 3 (lines marked ✎)."""
     return (LISTING_DIR / f"{key}.py").read_text(encoding="utf-8")
