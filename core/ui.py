@@ -291,3 +291,17 @@ def _send_drawing(key: str, prepared28: np.ndarray, raw_canvas_rgba: np.ndarray 
     st.session_state[f"{key}_outcome"] = ("sent", "class_gallery.send.sent",
                                           {"digit": digit, "same": int(counts[digit]), "total": int(counts.sum())})
     st.session_state[f"{key}_digit"] = None
+
+
+# ---------------------------------------------------------------- guess first, then reveal
+
+def guess_then_reveal(key: str) -> bool:
+    """A misclassified gallery's "read them yourself first" line and its reveal toggle → whether the
+    labels are shown. Call inside the gallery's fragment: the toggle reruns only that gallery."""
+    st.caption("🤔 " + tr("documents.guess.prompt"))
+    return st.toggle("👀 " + tr("documents.guess.reveal"), value=False, key=key)
+
+
+def hidden_captions(count: int) -> list[str]:
+    """Captions that number the images without giving away any label ("?  (3)")."""
+    return [tr("documents.guess.hidden", n=n) for n in range(1, count + 1)]

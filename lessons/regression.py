@@ -90,3 +90,19 @@ def solve_system() -> tuple[float, float]:
     det = p * s - q * r
     c1, c2 = SYSTEM_C
     return float((c1 * s - q * c2) / det), float((p * c2 - c1 * r) / det)
+
+
+def substitution_steps() -> dict[str, float]:
+    """The numbers of 004's working by substitution (代入法) of (1) a₁x + b₁y = c₁ into (2) a₂x + b₂y = c₂.
+
+    (1) gives x = (c₁ − b₁y) ÷ a₁; put into (2) and multiplied by a₁: a₂(c₁ − b₁y) + a₁b₂y = a₁c₂,
+    i.e. a₂c₁ − a₂b₁y + a₁b₂y = a₁c₂, so y = (a₁c₂ − a₂c₁) / (a₁b₂ − a₂b₁); then x from (1).
+    For 3x + 2y = 13, 5x + 3y = 21: 5(13 − 2y) + 9y = 63, 65 − 10y + 9y = 63, y = 2, 3x + 4 = 13, x = 3.
+    """
+    (a1, b1), (a2, b2) = SYSTEM_M
+    c1, c2 = SYSTEM_C
+    y = (a1 * c2 - a2 * c1) / (a1 * b2 - a2 * b1)
+    return {"a1": a1, "b1": b1, "c1": c1, "a2": a2, "b2": b2, "c2": c2,
+            "a2c1": a2 * c1, "a2b1": a2 * b1, "a1b2": a1 * b2, "a1c2": a1 * c2,
+            "y_coef": a1 * b2 - a2 * b1, "right": a1 * c2 - a2 * c1, "y": y,
+            "b1y": b1 * y, "a1x": c1 - b1 * y, "x": (c1 - b1 * y) / a1}

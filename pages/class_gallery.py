@@ -15,7 +15,7 @@ from core import gallery
 from core.charts import gallery as charts
 from core.charts.style import NO_BAR
 from core.lab import catalog as lab_models
-from core.ui import class_models, shared_chart, shipped_model, tr
+from core.ui import class_models, guess_then_reveal, hidden_captions, shared_chart, shipped_model, tr
 from models.zoo import REGISTRY
 
 T = "class_gallery."
@@ -153,9 +153,10 @@ def one_model(readers: list[dict], visible: gallery.Pool) -> None:
     shown = sorted(result.wrong, key=lambda w: (w[1], w[0]))[:SHOWN_WRONG]
     row_of = {int(entry): k for k, entry in enumerate(visible.ids)}
     st.caption(tr(T + "wrong_caption", n=len(result.wrong), shown=len(shown)))
-    st.plotly_chart(shared_chart(charts.misread_figure)(
-        visible.images[[row_of[w[0]] for w in shown]], [tr(T + "wrong_item", meant=w[1], read=w[2]) for w in shown]),
-        config=NO_BAR, key="gallery_wrong")
+    revealed = guess_then_reveal("gallery_reveal")
+    captions = [tr(T + "wrong_item", meant=w[1], read=w[2]) for w in shown] if revealed else hidden_captions(len(shown))
+    st.plotly_chart(shared_chart(charts.misread_figure)(visible.images[[row_of[w[0]] for w in shown]], captions),
+                    config=NO_BAR, key="gallery_wrong")
 
 
 def models_tab() -> None:

@@ -11,8 +11,8 @@ from dojo_canvas import st_canvas  # streamlit-drawable-canvas, answering 30 ms 
 
 from core.charts import answers, digits
 from core.lab import catalog as lab_models
-from core.lab import inference, preprocess
-from core.ui import model_name, model_picker, send_to_class_box, shipped_model, tr
+from core.lab import inference, preprocess, uploaded
+from core.ui import lang, model_name, model_picker, send_to_class_box, shipped_model, tr
 from models.zoo import REGISTRY, pretrained_meta
 
 CANVAS_KEY = "lab_canvas"  # + "_<n>"; the clear button moves on to the next n
@@ -207,9 +207,52 @@ def read_upload(model) -> None:
         st.markdown(tr("cnn_lab.upload_answer", digit=read.digit, confidence=f"{read.confidence * 100:.0f}"))
 
 
+MAX_UPLOADED = 3  # uploaded models a session keeps (the oldest goes first)
+
+
+def accept_model(name: str, data: bytes) -> tuple:
+    """An uploaded .keras file → ("ready", label, architecture key) after it joined this session's models,
+    or ("refused", i18n key, values)."""
+    try:
+        model = uploaded.load(data)
+    except uploaded.UploadedModelError as error:
+        return "refused", error.key, error.values
+    label = name[:60]
+    trained = st.session_state.setdefault("trained_models", {})
+    mine = st.session_state.setdefault("lab_uploaded_labels", [])
+    trained[label] = {"model": model, "key": uploaded.architecture(model), "test_accuracy": None, "config": None}
+    mine[:] = [each for each in mine if each != label] + [label]
+    while len(mine) > MAX_UPLOADED:
+        trained.pop(mine.pop(0), None)
+    st.session_state[f"lab_model__{lang()}"] = lab_models.TRAINED + label  # the picker shows it chosen
+    return "ready", label, trained[label]["key"]
+
+
+def take_uploaded_model() -> None:
+    """001 saves its model to a file and loads it back: a .keras file (the studio's download) joins the picker."""
+    with st.expander("📂 " + tr("model_upload.title")):
+        st.caption(tr("model_upload.help"))
+        upload = st.file_uploader(tr("model_upload.label", limit=uploaded.MAX_MB), type=["keras"],
+                                  max_upload_size=uploaded.MAX_MB, key="lab_model_upload")
+        if upload is None:
+            return
+        seen = st.session_state.setdefault("lab_uploads_seen", {})  # file id → outcome: each upload is checked once
+        if upload.file_id not in seen:
+            with st.spinner(tr("model_upload.loading")):
+                seen[upload.file_id] = accept_model(upload.name, upload.getvalue())
+        state, first, second = seen[upload.file_id]
+        if state == "refused":
+            st.error(tr(f"model_upload.error.{first}", **second))
+        else:
+            arch = tr("model_upload.arch_known", doc=REGISTRY[second].doc, model=tr(f"models.{second}.name")) \
+                if second in REGISTRY else tr("model_upload.arch_unknown")
+            st.success(tr("model_upload.ready", name=first, arch=arch))
+
+
 @st.fragment
 def lab() -> None:
     """The whole page: choosing a model reruns this, not the app around it."""
+    take_uploaded_model()
     option, model, _ = model_picker("cnn_lab", "lab_model")
     trained = st.session_state.get("trained_models") or {}
     with st.spinner(tr("cnn_lab.loading")):

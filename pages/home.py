@@ -8,6 +8,10 @@ from models.zoo import REGISTRY, pretrained_meta
 st.title("🥋 CNN Dojo")
 st.markdown(tr("home.intro"))
 
+st.header(tr("documents.what.title"))
+st.markdown(tr("documents.what.text"))
+st.caption(tr("documents.what.example"))
+
 st.header(tr("home.map_title"))
 for section in ("lessons", "lab", "training"):
     st.markdown(f"**{tr(f'nav.section_{section}')}**")

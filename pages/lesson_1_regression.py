@@ -1,5 +1,6 @@
 """Lesson 1: simple linear regression — fit y = ax + b by hand, watch Q_t, reveal least squares;
-then the document's aside on solving 3x + 2y = 13, 5x + 3y = 21 by trying values."""
+then the document's aside on solving 3x + 2y = 13, 5x + 3y = 21: by substitution, line by line,
+and by trying values."""
 import numpy as np
 import streamlit as st
 
@@ -87,10 +88,55 @@ def relation(left: float, right: float) -> str:
     return "=" if abs(left - right) < 1e-9 else "<" if left < right else ">"
 
 
+def signed(coefficient: float, name: str) -> str:
+    """A term with its sign for a formula: −1, y → "- y"; 9, y → "+ 9y"."""
+    size = "" if abs(coefficient) == 1 else f"{abs(coefficient):g}"
+    return f"{'-' if coefficient < 0 else '+'} {size}{name}"
+
+
+def substitution_lines() -> list[str]:
+    """004's working by substitution as LaTeX lines, the numbers taken from lessons.regression."""
+    s = regression.substitution_steps()
+    a1, b1, c1, a2, b2, c2 = (f"{s[k]:g}" for k in ("a1", "b1", "c1", "a2", "b2", "c2"))
+    return [
+        rf"{a1}x = {c1} - {b1}y \;\Rightarrow\; x = ({c1} - {b1}y) \div {a1}",
+        rf"{a2} \times ({c1} - {b1}y) \div {a1} + {b2}y = {c2}",
+        rf"{a2} \times ({c1} - {b1}y) + {s['a1b2']:g}y = {s['a1c2']:g}",
+        rf"{s['a2c1']:g} - {s['a2b1']:g}y + {s['a1b2']:g}y = {s['a1c2']:g}",
+        rf"{s['a2c1']:g} {signed(s['y_coef'], 'y')} = {s['a1c2']:g} \;\Rightarrow\; y = {s['y']:g}",
+        rf"{a1}x + {b1} \times {s['y']:g} = {c1} \;\Rightarrow\; {a1}x = {s['a1x']:g}"
+        rf" \;\Rightarrow\; x = {s['x']:g}",
+    ]
+
+
+def show_next_line(total: int) -> None:
+    st.session_state["l1_subst_n"] = min(total, st.session_state.get("l1_subst_n", 1) + 1)
+
+
+@st.fragment
+def solve_by_substitution() -> None:
+    """The aside, first way: 代入法, one line of the working per click (reruns alone)."""
+    st.header(tr("lesson_1.aside_header"))
+    st.subheader(tr("lesson_1.subst_header"))
+    st.markdown(tr("lesson_1.subst_text"))
+    lines, words = substitution_lines(), tr_list("lesson_1.subst_steps")
+    shown = st.session_state.setdefault("l1_subst_n", 1)
+    for line, word in zip(lines[:shown], words):
+        st.markdown(word)
+        st.latex(line)
+    if shown < len(lines):
+        b1, b2, _ = st.columns([1, 1, 3])
+        b1.button("▶ " + tr("lesson_1.subst_next"), on_click=show_next_line, args=(len(lines),), key="l1_subst_next")
+        b2.button("⏩ " + tr("lesson_1.subst_all"), key="l1_subst_all",
+                  on_click=lambda: st.session_state.update(l1_subst_n=len(lines)))
+    else:
+        st.success(tr("lesson_1.subst_done"))
+
+
 @st.fragment
 def solve_by_trying() -> None:
-    """The aside: try x and y until both equations hold (reruns alone)."""
-    st.header(tr("lesson_1.aside_header"))
+    """The aside, second way: try x and y until both equations hold (reruns alone)."""
+    st.subheader(tr("lesson_1.trial_header"))
     st.markdown(tr("lesson_1.aside_text"))
     sliders, plane = st.columns([1, 1], gap="medium")
     with sliders:
@@ -114,6 +160,7 @@ def solve_by_trying() -> None:
 
 
 fit_a_line()
+solve_by_substitution()
 solve_by_trying()
 
 with st.expander(tr("lesson_1.corrections_title")):

@@ -229,6 +229,7 @@ def doc_sizes_table() -> str:
 
 st.title(tr("nav.lesson_4"))
 st.markdown(tr(T + "intro"))
+st.info(tr("documents.cells.simple"))
 lesson_sections()
 
 try_this("lesson_4.try_this")

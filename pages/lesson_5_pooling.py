@@ -222,6 +222,7 @@ def pooling_sections() -> None:
 
 st.title(tr("nav.lesson_5"))
 st.markdown(tr(T + "intro"))
+st.info(tr("documents.cells.complex"))
 pooling_sections()
 flatten_section()
 dropout_section()

@@ -14,7 +14,7 @@ from core.charts import answers, digits
 from core.charts.style import NO_BAR
 from core.lab import catalog as lab_models
 from core.lab import explain
-from core.ui import mnist_or_stop, model_picker, shared_chart, tr
+from core.ui import guess_then_reveal, hidden_captions, mnist_or_stop, model_picker, shared_chart, tr
 
 T = "test_explorer."
 digit_chart = shared_chart(digits.digit_figure)
@@ -84,7 +84,10 @@ def wrong_gallery(run: TestRun) -> None:
         reroll("explorer_seed", 2**31)
     rng = np.random.default_rng(st.session_state["explorer_seed"])
     chosen = np.sort(rng.choice(wrong, size=count, replace=False))
-    captions = [tr(T + "gallery_caption", pred=int(run.predicted[i]), true=int(mnist.y_test[i])) for i in chosen]
+    if guess_then_reveal("explorer_reveal"):
+        captions = [tr(T + "gallery_caption", pred=int(run.predicted[i]), true=int(mnist.y_test[i])) for i in chosen]
+    else:
+        captions = hidden_captions(len(chosen))
     st.plotly_chart(gallery_chart(mnist.x_test[chosen], captions, columns=5, caption_lines=2),
                     key="explorer_gallery", config=NO_BAR)
     st.caption(tr(T + "gallery_indices", indices=", ".join(f"#{i}" for i in chosen)))

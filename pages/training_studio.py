@@ -18,7 +18,9 @@ from core.training import timebox
 from core.lab import explain
 from core.streamlit_patches import current_session_id, session_alive
 from core.training.engine import ConfigError, TrainConfig
-from core.ui import lang, mnist_or_stop, register_class_model, tr, tr_list
+from core.ui import (guess_then_reveal, hidden_captions, lang, mnist_or_stop, register_class_model, shared_chart, tr,
+                     tr_list)
+from models import documents
 from models.zoo import REGISTRY, pretrained_meta
 
 T = "training_studio."
@@ -98,6 +100,67 @@ def section(title: str):
     return box
 
 
+def document_code(key: str) -> None:
+    """The document's Keras listing (corrected, ✎ marks), the result it reported, and its errors explained."""
+    doc, D = REGISTRY[key].doc, "documents.listing."
+    with st.expander("📄 " + tr(D + "title", doc=doc)):
+        reported = documents.REPORTED[key]
+        if reported.test_accuracy is None:
+            st.markdown(tr(D + "reported_none", doc=doc))
+        else:
+            st.markdown(tr(D + "reported", doc=doc, accuracy=f"{reported.test_accuracy * 100:.2f}",
+                           loss=f"{reported.test_loss:.4f}"))
+        st.caption(tr(D + "caption"))
+        st.code(documents.listing(key), language="python")
+        st.markdown(f"**{tr(D + 'notes_title')}**")
+        st.markdown("\n".join(f"- {note}" for note in tr_list(D + f"notes.{key}")))
+        if REGISTRY[key].defaults.validation == "test":
+            st.info(tr(D + "test_as_validation"))
+
+
+overfit_chart = shared_chart(charts.overfit_figure)
+
+
+@st.fragment
+def overfitting() -> None:
+    """002's train-vs-test argument with its numbers beside this session's runs, and 004's curves of one run."""
+    O = "documents.overfit."
+    st.header(tr(O + "title"))
+    st.markdown(tr(O + "intro"))
+    doc = documents.REPORTED["qiita_cnn"]
+    st.markdown(tr(O + "doc_002", train_loss=f"{doc.train_loss:.4f}", train_accuracy=f"{doc.train_accuracy * 100:.1f}",
+                   test_loss=f"{doc.test_loss:.4f}", test_accuracy=f"{doc.test_accuracy * 100:.2f}",
+                   gap=f"{documents.gap_points(doc.train_accuracy, doc.test_accuracy):.2f}"))
+    checked = [(r, seen) for r in runs if (seen := studio.generalisation(r)) is not None]
+    if not checked:
+        st.info(tr(O + "no_runs"))
+        st.caption(tr(O + "doc_002_note"))
+        return
+    verdicts = {name: tr(O + f"verdict_{name}") for name in ("fine", "gap", "rising")}
+    doc_row = {"label": tr(O + "doc_row"), "train_loss": doc.train_loss, "train_accuracy": doc.train_accuracy,
+               "val_accuracy": None, "test_loss": doc.test_loss, "test_accuracy": doc.test_accuracy,
+               "gap": documents.gap_points(doc.train_accuracy, doc.test_accuracy), "verdict": "fine"}
+    table = pd.DataFrame([studio.generalisation_row(row, verdicts) for row in [doc_row] + [s for _, s in checked]])
+    st.dataframe(table.rename(columns=dict(zip(table.columns, tr_list(O + "columns")))), hide_index=True)
+    st.caption(tr(O + "table_caption", limit=f"{studio.OVERFIT_GAP_POINTS:g}") + " " + tr(O + "doc_002_note"))
+    labels = {name: tr(O + name) for name in ("loss", "accuracy", "epoch", "train", "validation", "test")}
+    by_label = {r.label: r for r, _ in checked}
+    chosen = by_label[st.selectbox(tr(O + "pick"), list(by_label)[::-1], key="studio_overfit_run")]
+    st.plotly_chart(overfit_chart(studio.epoch_rows(chosen), labels, (chosen.test_loss, chosen.test_accuracy)),
+                    key="studio_overfit_figure")
+    st.caption(tr(O + "figure_caption"))
+    if not any(row[3] is not None for row in studio.epoch_rows(chosen)):
+        st.caption(tr(O + "no_validation"))
+
+
+@st.fragment
+def wrong_gallery(index: int, images, captions: tuple, count: int) -> None:
+    """The run's misclassified test images, labels hidden until the student has guessed (reruns alone)."""
+    st.markdown("**" + tr(T + "wrong_title", count=f"{count:,}") + "**")
+    shown = list(captions) if guess_then_reveal(f"studio_reveal_{index}") else hidden_captions(len(captions))
+    st.plotly_chart(digits.gallery_figure(images, shown, columns=4), key="gallery_wrong")
+
+
 st.title("🏋️ " + tr("nav.training_studio"))
 st.markdown(tr(T + "intro"))
 mnist = mnist_or_stop()
@@ -126,6 +189,7 @@ with section(tr(T + "model_title") + (f": {S['key']}" if busy else "")):
         if meta.get("seconds_per_epoch"):
             st.metric(tr(T + "seconds_per_epoch"), f"{meta['seconds_per_epoch']:.1f} s")
             st.caption(tr(T + "seconds_per_epoch_note", accuracy=f"{meta['test_accuracy'] * 100:.2f}"))
+    document_code(key)
 
 # --- 2. settings -------------------------------------------------------------------------------
 with section(tr(T + "settings_title")):
@@ -282,8 +346,7 @@ if runs:
                 st.caption(tr(T + "confusion_note"))
             wrong_captions, sample_captions, colors = studio.gallery_captions(mnist.y_test, pred, conf, wrong, sample)
             with right:
-                st.markdown("**" + tr(T + "wrong_title", count=f"{int((pred != mnist.y_test).sum()):,}") + "**")
-                st.plotly_chart(digits.gallery_figure(mnist.x_test[wrong], wrong_captions, columns=4), key="gallery_wrong")
+                wrong_gallery(record.index, mnist.x_test[wrong], tuple(wrong_captions), int((pred != mnist.y_test).sum()))
             st.markdown("**" + tr(T + "sample_title") + "**")
             st.plotly_chart(digits.gallery_figure(mnist.x_test[sample], sample_captions, columns=12, caption_colors=colors),
                             key="gallery_sample")
@@ -303,3 +366,6 @@ if runs:
     if with_curves:
         st.plotly_chart(charts.runs_overlay(with_curves, curve_labels()), key="runs_overlay")
     st.download_button("⬇️ " + tr(T + "download_csv"), studio.runs_csv(runs), file_name="training_runs.csv", mime="text/csv")
+
+# --- 7. overfitting: the documents' checks on this session's runs ----------------------------------
+overfitting()

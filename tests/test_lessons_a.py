@@ -77,6 +77,14 @@ def test_equation_aside():
     assert regression.solve_system() == pytest.approx((3.0, 2.0))
 
 
+def test_substitution_follows_004s_working_line_by_line():
+    """004: x = (13 − 2y) ÷ 3; 5 × (13 − 2y) + 9y = 63; 65 − 10y + 9y = 63; y = 2; 3x + 2 × 2 = 13; x = 3."""
+    s = regression.substitution_steps()
+    assert (s["a2c1"], s["a2b1"], s["a1b2"], s["a1c2"]) == (65, 10, 9, 63)
+    assert (s["y_coef"], s["right"], s["y"]) == (-1, -2, 2)  # 65 − y = 63
+    assert (s["b1y"], s["a1x"], s["x"]) == (4, 9, 3)
+
+
 # ---- lesson 2: perceptron and activations ------------------------------------------------
 
 def test_document_perceptron_example():

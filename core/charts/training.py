@@ -71,3 +71,47 @@ def runs_overlay(runs: list[dict], labels: dict) -> go.Figure:
     fig.update_yaxes(tickformat=".0%", row=1, col=2)
     fig.update_layout(height=360, font=FONT, margin=dict(l=10, r=10, t=40, b=10), legend=dict(orientation="h", y=-0.25))
     return fig
+
+
+def overfit_figure(epochs: tuple, labels: dict, test: tuple | None = None):
+    """004's picture of learning: training vs validation loss (left) and accuracy (right) per epoch.
+
+    ``epochs``: tuples (epoch, loss, accuracy, val_loss, val_accuracy), validation values None when the
+    run kept none; ``test``: (loss, accuracy) on the test set, drawn as a dashed line at the right;
+    ``labels``: loss, accuracy, epoch, train, validation, test. Built with ``style.figure`` (cheap, cached).
+    """
+    from core.charts.style import figure
+
+    x = [row[0] for row in epochs]
+    data = []
+    for column, (axis, offset) in enumerate((("", 1), ("2", 2))):
+        show = column == 0
+        xa, ya = "x" + axis, "y" + axis
+        data.append({"type": "scatter", "x": x, "y": [row[offset] for row in epochs], "mode": "lines+markers",
+                     "line": {"color": TRAIN, "width": 3}, "marker": {"size": 8}, "name": labels["train"],
+                     "legendgroup": "train", "showlegend": show, "xaxis": xa, "yaxis": ya})
+        checked = [(row[0], row[offset + 2]) for row in epochs if row[offset + 2] is not None]
+        if checked:
+            data.append({"type": "scatter", "x": [c[0] for c in checked], "y": [c[1] for c in checked],
+                         "mode": "lines+markers", "line": {"color": VALID, "width": 3, "dash": "dot"},
+                         "marker": {"size": 9, "symbol": "diamond"}, "name": labels["validation"],
+                         "legendgroup": "val", "showlegend": show, "xaxis": xa, "yaxis": ya})
+        if test is not None and x:
+            data.append({"type": "scatter", "x": [x[0], x[-1]], "y": [test[column]] * 2, "mode": "lines",
+                         "line": {"color": "#2ca02c", "width": 2, "dash": "dash"}, "name": labels["test"],
+                         "legendgroup": "test", "showlegend": show, "xaxis": xa, "yaxis": ya})
+    title = {"font": {"size": 16}}
+    return figure(data, {
+        "height": 340, "margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "legend": {"orientation": "h", "y": -0.3},
+        "xaxis": {"domain": [0, 0.46], "title": {"text": labels["epoch"]}, "dtick": 1 if len(x) <= 20 else None},
+        "xaxis2": {"domain": [0.54, 1], "title": {"text": labels["epoch"]}, "dtick": 1 if len(x) <= 20 else None,
+                   "anchor": "y2"},
+        "yaxis": {"rangemode": "tozero", "anchor": "x"},
+        "yaxis2": {"tickformat": ".1%", "anchor": "x2"},
+        "annotations": [
+            {"text": labels["loss"], "x": 0.23, "y": 1.0, "xref": "paper", "yref": "paper", "yanchor": "bottom",
+             "showarrow": False, **title},
+            {"text": labels["accuracy"], "x": 0.77, "y": 1.0, "xref": "paper", "yref": "paper", "yanchor": "bottom",
+             "showarrow": False, **title},
+        ],
+    })

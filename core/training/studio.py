@@ -319,3 +319,46 @@ def gallery_captions(y_true, predictions, confidence, wrong, sample) -> tuple[li
     sample_captions = [f"{predictions[i]} ({float(confidence[i]) * 100:.0f}%)" for i in sample]
     colors = ["#2ca02c" if predictions[i] == y_true[i] else "#d62728" for i in sample]
     return wrong_captions, sample_captions, colors
+
+
+OVERFIT_GAP_POINTS = 1.0  # training − test accuracy above this (percentage points) counts as a sign of overfitting
+RISING = 1.05  # the last validation loss this much above its lowest value: validation got worse
+
+
+def epoch_rows(record: RunRecord) -> tuple:
+    """A run's finished epochs as hashable rows (epoch, loss, accuracy, val_loss, val_accuracy) for the figure."""
+    return tuple((e["epoch"], e.get("loss"), e.get("accuracy"), e.get("val_loss"), e.get("val_accuracy"))
+                 for e in record.epochs if e.get("loss") is not None)
+
+
+def generalisation(record: RunRecord) -> dict | None:
+    """002's check on one run: last epoch's training accuracy vs the test accuracy, and whether the
+    validation loss turned back up (004's curves). None for a run without a finished epoch or a test score.
+
+    ``gap`` is in percentage points (002: 98.70 − 98.42 = 0.28); ``verdict`` is "fine", "gap" (gap above
+    OVERFIT_GAP_POINTS) or "rising" (validation loss ended ≥ 5 % above its lowest, after that lowest epoch).
+    """
+    rows = epoch_rows(record)
+    if not rows or record.test_accuracy is None or rows[-1][2] is None:
+        return None
+    last = rows[-1]
+    gap = (last[2] - record.test_accuracy) * 100
+    val = [(row[0], row[3]) for row in rows if row[3] is not None]
+    best_epoch, best_loss = min(val, key=lambda pair: pair[1]) if val else (None, None)
+    rising = bool(val) and best_epoch < val[-1][0] and val[-1][1] >= best_loss * RISING
+    verdict = "rising" if rising else "gap" if gap > OVERFIT_GAP_POINTS else "fine"
+    return {"label": record.label, "train_loss": last[1], "train_accuracy": last[2],
+            "val_loss": val[-1][1] if val else None, "val_accuracy": last[4],
+            "test_loss": record.test_loss, "test_accuracy": record.test_accuracy, "gap": gap,
+            "best_val_epoch": best_epoch, "verdict": verdict}
+
+
+def generalisation_row(seen: dict, verdicts: dict) -> dict:
+    """One row of the overfitting table as text for reading ("98.70", "—" where there is no value)."""
+    def text(value, digits: int, scale: float = 1.0) -> str:
+        return "—" if value is None else f"{value * scale:.{digits}f}"
+
+    return {"label": seen["label"], "train_loss": text(seen["train_loss"], 4),
+            "train_accuracy": text(seen["train_accuracy"], 2, 100), "val_accuracy": text(seen["val_accuracy"], 2, 100),
+            "test_loss": text(seen["test_loss"], 4), "test_accuracy": text(seen["test_accuracy"], 2, 100),
+            "gap": f"{seen['gap']:+.2f}", "verdict": verdicts[seen["verdict"]]}
