@@ -1,6 +1,7 @@
 """The class gallery used by students' pages under AppTest: a kept studio run evaluated on the pool
 (a real tiny Keras model whose answers are known by hand), and a gallery drawing as the input of
 "Inside the network" (hidden drawings never appear)."""
+import base64
 import json
 
 import numpy as np
@@ -82,3 +83,51 @@ def test_a_kept_run_is_evaluated_on_the_class_gallery(folder, lang, button, empt
     at.run()
     metric = {m.label: m.value for m in at.metric}
     assert metric[accuracy.replace("9", "10")] == "70.0 %"
+
+
+# ------------------------------------------------------------------ inside the network: a class drawing as the input
+
+def shown_input(at) -> np.ndarray:
+    """The input digit drawn on the inside page (its first chart), as 0–255."""
+    z = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]["z"]
+    if isinstance(z, dict):  # plotly's typed array: {"dtype", "bdata" (base64), "shape"}
+        z = np.frombuffer(base64.b64decode(z["bdata"]), dtype=z["dtype"]).reshape(28, 28)
+    return np.round(np.asarray(z, dtype=float) * 255).astype(np.uint8)
+
+
+def test_inside_takes_a_class_drawing_as_input_and_never_a_hidden_one(folder):
+    from core import data
+
+    mnist = data.load_mnist()
+    sevens = np.flatnonzero(mnist.y_test == 7)[:3]
+    store = gallery.Gallery()
+    visible = [store.add(mnist.x_test[sevens[0]], 7), store.add(mnist.x_test[sevens[1]], 7)]
+    store.set_hidden(store.add(mnist.x_test[sevens[2]], 7), True)  # the teacher hid this 7
+    store.set_hidden(store.add(mnist.x_test[np.flatnonzero(mnist.y_test == 1)[0]], 1), True)  # and the only 1
+    store.add(mnist.x_test[1], 2)  # test image 1 is a 2
+    at = open_page(INSIDE, "en", timeout=120)
+    assert at.radio(key="inside_source__en").options == ["🔢 A test image", "🖼️ A drawing of the class"]
+    at.radio(key="inside_source__en").set_value("gallery").run(timeout=120)
+    assert not at.exception
+    picker = at.selectbox(key="inside_gallery_digit")
+    assert picker.options == ["2 (1 drawings)", "7 (2 drawings)"]  # the hidden 7 is not counted, the 1 not offered
+    assert at.button(key="inside_gallery_random").disabled  # one 2 only: no other to roll
+    assert np.array_equal(shown_input(at), mnist.x_test[1]) and at.metric[0].value == "2"
+    picker.set_value(7).run(timeout=120)
+    assert any(m.value == "✅ Correct: the label is **7**." for m in at.markdown)
+    seen = []
+    for _ in range(4):
+        image = shown_input(at)
+        seen.append(next(k for k in range(3) if np.array_equal(image, mnist.x_test[sevens[k]])))
+        at.button(key="inside_gallery_random").click().run(timeout=120)
+    assert seen in ([0, 1, 0, 1], [1, 0, 1, 0])  # the two visible 7s in turn, never the hidden one
+    assert not at.get("download_button") and len(at.get("plotly_chart")) == 1 + 4  # one drawing, no grid
+    assert len(visible) == 2
+
+
+def test_inside_with_an_empty_gallery_says_so_and_shows_a_test_image(folder):
+    at = open_page(INSIDE, "ja", timeout=120)
+    at.radio(key="inside_source__ja").set_value("gallery").run(timeout=120)
+    assert not at.exception
+    assert any(i.value.startswith("クラスギャラリーはまだ空です") for i in at.info)
+    assert at.metric[0].value == "7"  # test image 0
