@@ -19,7 +19,7 @@ from core.training import timebox
 from core.lab import explain
 from core.streamlit_patches import current_session_id, session_alive
 from core.training.engine import ConfigError, TrainConfig
-from core.ui import lang, mnist_or_stop, register_class_model, tr, tr_list
+from core.ui import lang, mnist_or_stop, register_class_model, shared_chart, tr, tr_list
 from models.zoo import REGISTRY, pretrained_meta
 
 T = "training_studio."
@@ -256,6 +256,7 @@ def class_pool(folder: str, version: int) -> gallery.Pool:
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def class_memo(token: str) -> gallery.ReadingMemo:
+    """One model's remembered answers by drawing id (a drawing never changes), server-wide."""
     return gallery.ReadingMemo()
 
 
@@ -292,8 +293,9 @@ def class_gallery_check(record) -> None:
     c.button("🔄 " + tr(T + "class_refresh"), key=f"studio_class_refresh_{record.index}")
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(digits.confusion_figure(result.confusion, tr(T + "class_read"), tr(T + "class_meant"),
-                                                height=460), key="studio_class_matrix")
+        st.plotly_chart(shared_chart(digits.confusion_figure)(result.confusion, tr(T + "class_read"),
+                                                              tr(T + "class_meant"), height=460),
+                        key="studio_class_matrix")
         st.caption(tr(T + "class_matrix_note"))
     with right:
         if not result.wrong:
@@ -301,8 +303,8 @@ def class_gallery_check(record) -> None:
             return
         images, pairs = gallery.misread(result, pool, CLASS_SHOWN_WRONG)
         st.markdown("**" + tr(T + "class_wrong_title", count=len(result.wrong), shown=len(pairs)) + "**")
-        st.plotly_chart(digits.gallery_figure(images, [f"{meant}→{read}" for meant, read in pairs], columns=6),
-                        key="studio_class_wrong")
+        st.plotly_chart(shared_chart(digits.gallery_figure)(images, [f"{meant}→{read}" for meant, read in pairs],
+                                                            columns=6), key="studio_class_wrong")
 
 
 # --- 5. the latest run's results ----------------------------------------------------------------
