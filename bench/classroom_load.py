@@ -61,6 +61,7 @@ from bench.streamlit_client import (  # noqa: E402
     tree_rss_mb, STROKES_FILE,
 )
 from core import gallery, i18n  # noqa: E402
+from core.lab import preprocess  # noqa: E402
 
 MAIN_KINDS = ("page_rerun", "fragment_rerun", "canvas_answer", "poll")
 LESSON_4 = "lesson_4_convolution"
@@ -95,8 +96,22 @@ class Class:
         self.end = 0.0
         self.trainings_started = self.trainings_seen_ending = 0
         self.drawings_begun = 0  # each drawing's own jitter (see ``jittered``)
+        self.pictures: set[str] = set()  # content hashes of the 28×28 the class has drawn
         self.pool_growth: int | None = None  # drawings the gallery gained during the class (None: not known)
         self.sends: Counter = Counter()  # "clicked", "sent" (confirmed on the page), "refused: <text>", "no answer"
+
+    def new_drawing(self, drawing: dict) -> int:
+        """The jitter number of a new drawing of ``drawing``: the next one whose 28×28, prepared as
+        the lab prepares it, no one in the class has drawn yet (a thin "1" turned by 0° or by 2°
+        can give the same 28×28)."""
+        while True:
+            number = self.drawings_begun
+            self.drawings_begun += 1
+            picture = base64.b64decode(json.loads(jittered(drawing["values"][-1], number))["drawing"]["data"].split(",", 1)[1])
+            digest = gallery.content_hash(gallery.to_uint8_image(preprocess.read_canvas(picture)[0]))
+            if digest not in self.pictures:
+                self.pictures.add(digest)
+                return number
 
     def measure(self, kind: str, seconds: float) -> None:
         self.times[kind].append(seconds)
@@ -161,9 +176,9 @@ async def lesson(room: Class, s: Session, rng: random.Random, page: str, actions
 
 def jittered(value: str, n: int) -> str:
     """A recorded canvas value with its picture turned by -12…+12° and stretched across by 0.86…1.24,
-    a combination of its own for every ``n`` < 250: the n-th drawing of the class is a new picture
-    (the gallery refuses a 28×28 it already has). The fabric.js objects stay as recorded: the
-    server reads the PNG."""
+    a combination of its own for every ``n`` < 250 (Class.new_drawing skips one whose 28×28 is
+    not new: the gallery refuses a 28×28 it already has). The fabric.js objects stay as recorded:
+    the server reads the PNG."""
     from PIL import Image
 
     data = json.loads(value)
@@ -214,8 +229,7 @@ async def draw(room: Class, s: Session, rng: random.Random, digits: int) -> None
         if room.over():
             return
         drawing = rng.choice(room.strokes)
-        number = room.drawings_begun
-        room.drawings_begun += 1
+        number = room.new_drawing(drawing)
         canvas = s.find_canvas()
         if canvas is None:
             room.missing(LAB, "canvas")
