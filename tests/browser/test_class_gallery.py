@@ -148,6 +148,20 @@ def test_three_students_send_and_the_pool_outlives_a_restart(browser, tmp_path, 
                     screenshot(tab, "class_send_lab_en")
             assert store.pool().digits.tolist() == list(SENT_DIGITS)
 
+            student = contexts[1].pages[0]  # the second student (Japanese) takes a class drawing as the input
+            student.goto(url.rstrip("/") + "/inside_network")
+            wait_for_app(student, 120_000)
+            student.get_by_text("🖼️ クラスの絵", exact=True).click()
+            wait_for_app(student, 120_000)
+            picker = student.locator(".st-key-inside_gallery_digit")
+            picker.wait_for(timeout=30_000)
+            assert "0（1 枚）" in picker.inner_html()  # the first digit there, with its count (the input's value)
+            title = student.locator(".js-plotly-plot svg text", has_text="クラスの絵（描いた人の数字 0）")
+            title.first.wait_for(timeout=30_000)  # the input's title
+            assert student.get_by_role("button", name="🎲 別の絵").is_disabled()  # one 0 only
+            assert student.locator("[data-testid='stMetricValue']").first.inner_text() == "0"
+            screenshot(student, "class_send_inside_ja")
+
             teacher = contexts[3].new_page()
             unlock(teacher, url, "999999")
             teacher.get_by_text("Wrong PIN").wait_for(timeout=30_000)
