@@ -274,10 +274,10 @@ def class_gallery_check(record) -> None:
     st.subheader("🖼️ " + tr(T + "class_title"))
     st.caption(tr(T + "class_caption"))
     asked = st.session_state.setdefault("studio_class_asked", set())
-    if record.label not in asked:
-        if not st.button("🖼️ " + tr(T + "class_button"), key=f"studio_class_{record.index}"):
-            return
-        asked.add(record.label)
+    if record.label not in asked:  # the click's callback notes it before this part runs again
+        st.button("🖼️ " + tr(T + "class_button"), key=f"studio_class_{record.index}", on_click=asked.add,
+                  args=(record.label,))
+        return
     store = gallery.Gallery()
     folder, version = str(store.folder), store.version()
     pool = class_pool(folder, version)

@@ -58,6 +58,7 @@ def test_a_kept_run_is_evaluated_on_the_class_gallery(folder, lang, button, empt
     assert len(found) == 1
     found[0].click().run()
     assert any(i.value.startswith(empty) for i in at.info)  # nobody has sent a drawing yet
+    assert not [b for b in at.button if button in b.label]  # asked once: the button has done its job
 
     store = gallery.Gallery()
     for k, (meant, read) in enumerate(zip(MEANT, READ)):

@@ -203,3 +203,47 @@ def test_three_students_send_and_the_pool_outlives_a_restart(browser, tmp_path, 
     finally:
         for context in contexts:
             context.close()
+
+
+def test_a_kept_studio_run_is_evaluated_on_the_class_gallery(browser, tmp_path, monkeypatch):
+    """A short run in the studio (English), then "Evaluate on the class gallery": accuracy on the
+    20 drawings, a confusion matrix counting all 20, the misread drawings; then one send more."""
+    monkeypatch.setenv("DOJO_DATA_DIR", str(tmp_path))
+    store = gallery.Gallery(tmp_path)
+    fill(store, 2)
+    context = browser.new_context(viewport={"width": 1280, "height": 1100})
+    try:
+        with serve_app() as (url, _):
+            tab = context.new_page()
+            tab.goto(url.rstrip("/") + "/training_studio")
+            wait_for_app(tab, 120_000)
+            choose_language(tab, "English")
+            for name, presses in (("Epochs", 0), ("Training images used", 2)):  # 1 epoch of 3,000 images
+                slider = tab.get_by_role("slider", name=name)
+                slider.focus()
+                tab.keyboard.press("Home")
+                for _ in range(presses):
+                    tab.keyboard.press("ArrowRight")
+                wait_for_app(tab)
+            tab.get_by_role("button", name="Start training").click()
+            tab.get_by_role("heading", name="Result of #1 colab_cnn").wait_for(timeout=300_000)
+            wait_for_app(tab)
+            tab.get_by_role("button", name="🖼️ Evaluate on the class gallery").click()
+            tab.get_by_text("Right on the class gallery (20 drawings)").wait_for(timeout=120_000)
+            wait_for_app(tab)
+            counts = tab.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')]
+                .filter(plot => plot.data?.[0]?.texttemplate === '%{text}'
+                                && plot.layout?.yaxis?.title?.text === 'digit meant')
+                .map(plot => plot.data[0].text.flat().map(Number))""")
+            assert len(counts) == 1 and sum(counts[0]) == 20  # every drawing counted once, rows = meant
+            matrix = np.array(counts[0]).reshape(10, 10)
+            assert matrix.sum(axis=1).tolist() == [2] * 10  # two drawings of each digit
+            metric_box = tab.locator("[data-testid='stMetric']").filter(has_text="Right on the class gallery")
+            accuracy = float(metric_box.locator("[data-testid='stMetricValue']").inner_text().rstrip(" %"))
+            assert accuracy == round(100 * np.trace(matrix) / 20, 1)
+            if np.trace(matrix) < 20:
+                tab.get_by_text(f"Misread drawings ({20 - int(np.trace(matrix))} in all").wait_for(timeout=30_000)
+            tab.get_by_text("Right on the class gallery (20 drawings)").scroll_into_view_if_needed()
+            screenshot(tab, "class_studio_evaluation_en")
+    finally:
+        context.close()
