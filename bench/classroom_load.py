@@ -6,7 +6,9 @@ actions, take turns at: lesson 4 (stride, padding, window row/column, kernel siz
 ReLU, which of the 16 maps), lesson 1 (a, b, number of points, noise, the two toggles, the
 aside's x and y), and the CNN lab, drawing digits stroke by stroke from real browser strokes
 (bench/canvas_strokes.json, recorded with ``--record-strokes``; a student draws at hand pace
-without waiting for each answer, then reads it and presses clear). ``--trainings K`` of the
+without waiting for each answer, reads it, sends it to the class gallery with the digit meant
+(``--send-share`` of the drawings; each drawing turned and stretched a little in its own way, so no
+two students send the same picture), and presses clear). ``--trainings K`` of the
 students first start a training in the studio (class preset, 60 s time box) and watch it (the
 live view polls once a second) before joining the others. After ``--duration`` seconds nobody
 starts a new action; the bench then waits for the answers still due and stops.
@@ -15,12 +17,16 @@ Measured from the client, send → answer on the wire:
 - page_rerun: a widget change that reruns the whole page; fragment_rerun: one inside a fragment;
 - canvas_answer: stroke sent → the lab's answer for it drawn (its stroke count in ``lab_strokes``);
 - poll: an auto-rerun of a live fragment (training studio);
+- send: "send to the class" pressed → the lab's fragment drawn again with its answer (not in p95_ms;
+  the digit chosen before is a fragment_rerun). The pool (a fresh DOJO_DATA_DIR for a server the bench
+  starts; ``--data-dir`` with ``--url``) must grow by exactly the number of sends the page confirmed;
 - also shown, not in the last line: open (a page opened), start_training (Start pressed).
 Plus errors (timeouts, tracebacks on a page, closed sockets, widgets not found), the server's CPU
 seconds and its peak resident memory (server and its child processes, e.g. Dask workers).
 
     .venv/bin/python bench/classroom_load.py [--students 30] [--trainings 2] [--duration 90]
-                                             [--url http://127.0.0.1:8501 --pid PID]
+                                             [--send-share 1.0]
+                                             [--url http://127.0.0.1:8501 --pid PID [--data-dir DIR]]
 
 Before the class arrives, one session opens the pages once (imports, the lab's five models, the
 first TensorFlow run), as a teacher would before class; ``--no-warmup`` skips that.
@@ -31,10 +37,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import base64
+import io
 import json
+import math
 import os
 import random
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
@@ -50,7 +60,8 @@ from bench.streamlit_client import (  # noqa: E402
     ClientError, Session, load_strokes, rss_mb, strokes_answered, tree_cpu_seconds,
     tree_rss_mb, STROKES_FILE,
 )
-from core import i18n  # noqa: E402
+from core import gallery, i18n  # noqa: E402
+from core.lab import preprocess  # noqa: E402
 
 MAIN_KINDS = ("page_rerun", "fragment_rerun", "canvas_answer", "poll")
 LESSON_4 = "lesson_4_convolution"
@@ -84,6 +95,23 @@ class Class:
         self.strokes = load_strokes()
         self.end = 0.0
         self.trainings_started = self.trainings_seen_ending = 0
+        self.drawings_begun = 0  # each drawing's own jitter (see ``jittered``)
+        self.pictures: set[str] = set()  # content hashes of the 28×28 the class has drawn
+        self.pool_growth: int | None = None  # drawings the gallery gained during the class (None: not known)
+        self.sends: Counter = Counter()  # "clicked", "sent" (confirmed on the page), "refused: <text>", "no answer"
+
+    def new_drawing(self, drawing: dict) -> int:
+        """The jitter number of a new drawing of ``drawing``: the next one whose 28×28, prepared as
+        the lab prepares it, no one in the class has drawn yet (a thin "1" turned by 0° or by 2°
+        can give the same 28×28)."""
+        while True:
+            number = self.drawings_begun
+            self.drawings_begun += 1
+            picture = base64.b64decode(json.loads(jittered(drawing["values"][-1], number))["drawing"]["data"].split(",", 1)[1])
+            digest = gallery.content_hash(gallery.to_uint8_image(preprocess.read_canvas(picture)[0]))
+            if digest not in self.pictures:
+                self.pictures.add(digest)
+                return number
 
     def measure(self, kind: str, seconds: float) -> None:
         self.times[kind].append(seconds)
@@ -146,6 +174,54 @@ async def lesson(room: Class, s: Session, rng: random.Random, page: str, actions
             break
 
 
+def jittered(value: str, n: int) -> str:
+    """A recorded canvas value with its picture turned by -12…+12° and stretched across by 0.86…1.24,
+    a combination of its own for every ``n`` < 250 (Class.new_drawing skips one whose 28×28 is
+    not new: the gallery refuses a 28×28 it already has). The fabric.js objects stay as recorded:
+    the server reads the PNG."""
+    from PIL import Image
+
+    data = json.loads(value)
+    header, encoded = data["drawing"]["data"].split(",", 1)
+    with Image.open(io.BytesIO(base64.b64decode(encoded))) as picture:
+        picture.load()
+        angle = math.radians(n % 25 - 12)
+        sx = 0.86 + 0.04 * (n // 25 % 10)
+        cos, sin = math.cos(angle), math.sin(angle)
+        cx, cy = picture.width / 2, picture.height / 2
+        # output pixel → input pixel: undo the stretch and the turn about the centre
+        coefficients = (cos / sx, sin / sx, cx - (cos * cx + sin * cy) / sx, -sin, cos, cy - (-sin * cx + cos * cy))
+        turned = picture.transform(picture.size, Image.Transform.AFFINE, coefficients,
+                                   resample=Image.Resampling.BILINEAR, fillcolor=picture.getpixel((0, 0)))
+    buffer = io.BytesIO()
+    turned.save(buffer, format="PNG")
+    data["drawing"]["data"] = header + "," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    return json.dumps(data, separators=(",", ":"))
+
+
+SENT = labels("class_gallery.send.sent")  # "… {total} …": compared up to the first placeholder
+
+
+async def send_to_class(room: Class, s: Session, digit: int) -> None:
+    """Choose the digit meant in the lab's send box, press send, and note what the page said."""
+    choice = s.find(key="class_send_digit")
+    if choice is None:
+        room.missing(LAB, "class_send_digit")
+        return
+    await s.set(choice, str(digit))
+    button = s.find(key="class_send_button")
+    if button is None or getattr(button.proto, "disabled", False):
+        room.missing(LAB, "class_send_button (enabled)")
+        return
+    room.sends["clicked"] += 1
+    await s.click(button, kind="send")
+    alerts = [e.proto.body for e in s.elements.values() if e.kind == "alert"]
+    if any(text.startswith(sent.split("{")[0]) for text in alerts for sent in SENT):
+        room.sends["sent"] += 1
+    else:
+        room.sends["refused: " + (alerts[-1][:60] if alerts else "no message")] += 1
+
+
 async def draw(room: Class, s: Session, rng: random.Random, digits: int) -> None:
     """Open the lab and draw ``digits`` digits: strokes at hand pace, read the answer, clear."""
     await s.open(LAB)
@@ -153,6 +229,7 @@ async def draw(room: Class, s: Session, rng: random.Random, digits: int) -> None
         if room.over():
             return
         drawing = rng.choice(room.strokes)
+        number = room.new_drawing(drawing)
         canvas = s.find_canvas()
         if canvas is None:
             room.missing(LAB, "canvas")
@@ -162,9 +239,13 @@ async def draw(room: Class, s: Session, rng: random.Random, digits: int) -> None
         for count, value in enumerate(drawing["values"], start=1):
             if last is not None:
                 await asyncio.sleep(rng.uniform(*room.args.stroke_gap))
-            last = await s.set(canvas, value, kind="canvas_answer", watch=strokes_answered(count), wait=False)
+            last = await s.set(canvas, jittered(value, number), kind="canvas_answer", watch=strokes_answered(count),
+                               wait=False)
         await s.wait(last, "canvas_answer")
         await think(rng, *room.args.think)  # reads the answer
+        if rng.random() < room.args.send_share:
+            await send_to_class(room, s, drawing["digit"])
+            await think(rng, 1.0, 2.0)  # reads the thank-you
         clear = s.find(key="lab_clear", label=tuple("🧽 " + t for t in labels("cnn_lab.clear")))
         if clear is None:
             room.missing(LAB, "lab_clear")
@@ -297,6 +378,13 @@ def report(room: Class, wall: float, cpu: float | None, sampler: Sampler | None,
     print(f"errors: {total}" + (" (" + ", ".join(f"{k}: {v}" for k, v in room.errors.most_common()) + ")" if total else ""))
     for what, detail in room.examples.items():
         print(f"  e.g. {what}: {detail}")
+    if room.sends or room.args.send_share:
+        pool = "" if room.pool_growth is None else f", the pool grew by {room.pool_growth}"
+        check = ("" if room.pool_growth is None else
+                 " ✓ (= sends confirmed)" if room.pool_growth == room.sends["sent"] else " ✗ (≠ sends confirmed)")
+        extra = ", ".join(f"{k}: {v}" for k, v in room.sends.items() if k not in ("clicked", "sent"))
+        print(f"sends to the class gallery: {room.sends['clicked']} pressed, {room.sends['sent']} confirmed"
+              + (f" ({extra})" if extra else "") + pool + check)
     if room.args.trainings:
         print(f"trainings: {room.trainings_started} started, {room.trainings_seen_ending} seen to their end "
               f"by their students during the class")
@@ -361,6 +449,9 @@ def main() -> None:
     parser.add_argument("--stroke-gap", type=float, nargs=2, default=(0.6, 1.4), help="seconds between strokes")
     parser.add_argument("--time-box", type=float, default=60, help="time box of the trainings, s")
     parser.add_argument("--timeout", type=float, default=60, help="an answer later than this is an error, s")
+    parser.add_argument("--send-share", type=float, default=1.0,
+                        help="share of the drawings each student sends to the class gallery (0 = none)")
+    parser.add_argument("--data-dir", help="with --url: the server's DOJO_DATA_DIR, to check the pool's growth")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-warmup", action="store_true")
     parser.add_argument("--url", help="use a dashboard already running there instead of starting one")
@@ -373,21 +464,30 @@ def main() -> None:
         return
 
     started = time.perf_counter()
+    scratch = None
+    if args.url is None:  # the server the bench starts keeps its class gallery in a folder of its own
+        scratch = tempfile.TemporaryDirectory(prefix="dojo_class_data_")
+        os.environ["DOJO_DATA_DIR"] = args.data_dir = scratch.name
+    store = gallery.Gallery(args.data_dir) if args.data_dir else None
     with running_dashboard(args.url) as (url, pid):
         pid = pid or args.pid
         room = Class(args, url)
         warm = None if args.no_warmup else asyncio.run(warm_up(url, room))
+        before = len(store.pool(include_hidden=True)) if store else None
         sampler = Sampler(pid) if pid else None
         if sampler:
             sampler.start()
         cpu_before = tree_cpu_seconds(pid) if pid else None
         client_before = time.process_time()
         wall = asyncio.run(run_class(room))
+        room.pool_growth = len(store.pool(include_hidden=True)) - before if store else None
         cpu = tree_cpu_seconds(pid) - cpu_before if pid else None
         if sampler:
             sampler.stop.set()
             sampler.join()
         report(room, wall, cpu, sampler, pid, time.process_time() - client_before, warm)
+    if scratch is not None:
+        scratch.cleanup()
     print(f"(bench took {time.perf_counter() - started:.0f} s)", file=sys.stderr)
 
 

@@ -317,6 +317,15 @@ def evaluate(predict_fn: Callable[[np.ndarray], np.ndarray], entries: Pool) -> E
     return Evaluation(float(np.trace(confusion)) / total, confusion, wrong, total)
 
 
+def misread(result: Evaluation, entries: Pool, limit: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """The first ``limit`` misread drawings of ``entries`` (the pool ``result`` was computed on), by digit
+    meant then age: their images (n, 28, 28) uint8 and their (meant, read) pairs."""
+    shown = sorted(result.wrong, key=lambda w: (w[1], w[0]))[:max(0, limit)]
+    row_of = {int(entry): k for k, entry in enumerate(entries.ids)}
+    rows = [row_of[w[0]] for w in shown]
+    return entries.images[rows].reshape(len(rows), FIELD, FIELD), [(w[1], w[2]) for w in shown]
+
+
 class ReadingMemo:
     """A model's answers remembered by entry id: an entry never changes, so after a new send only
     that drawing is read, not the whole pool again."""

@@ -8,6 +8,7 @@ import random
 import numpy as np
 import streamlit as st
 
+from core import gallery
 from core.charts import answers, digits, layers
 from core.charts.style import INK, NO_BAR, SIGNED
 from core.lab import explain
@@ -52,16 +53,56 @@ def current_drawing() -> np.ndarray | None:
 
 
 def choose_source(drawing: np.ndarray | None) -> str:
-    """ "drawing" or "test"; a drawing that is new since the last run is shown at once."""
-    if drawing is None:
-        return "test"
-    stamp = hash(drawing.tobytes())
-    key = lang_key("inside_source", "drawing")
-    if st.session_state.get("inside_drawing_seen") != stamp:
-        st.session_state["inside_drawing_seen"] = stamp
-        st.session_state[key] = "drawing"
-    labels = {s: tr(T + f"source_{s}") for s in ("drawing", "test")}
-    return st.radio(tr(T + "source"), list(labels), format_func=labels.get, horizontal=True, key=key)
+    """ "drawing", "test" or "gallery"; a drawing that is new since the last run is shown at once."""
+    sources = (["drawing"] if drawing is not None else []) + ["test", "gallery"]
+    key = lang_key("inside_source", sources[0])
+    if drawing is not None:
+        stamp = hash(drawing.tobytes())
+        if st.session_state.get("inside_drawing_seen") != stamp:
+            st.session_state["inside_drawing_seen"] = stamp
+            st.session_state[key] = "drawing"
+    if st.session_state.get(key) not in sources:
+        st.session_state[key] = "test"
+    labels = {s: tr(T + f"source_{s}") for s in sources}
+    return st.radio(tr(T + "source"), sources, format_func=labels.get, horizontal=True, key=key)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def class_drawings(folder: str, version: int) -> gallery.Pool:
+    """The class gallery's visible drawings (hidden ones never) at one version of the pool."""
+    return gallery.Gallery(folder).pool()
+
+
+def another_drawing(ids: tuple[int, ...]) -> None:
+    """🎲: another drawing of the digit chosen, at random (not the one shown, when there is another)."""
+    others = [i for i in ids if i != st.session_state.get("inside_gallery_id")] or list(ids)
+    st.session_state["inside_gallery_id"] = random.choice(others)
+
+
+def gallery_drawing(controls) -> tuple[np.ndarray, int] | None:
+    """One drawing of the class gallery as the input: a digit, then 🎲 for another one of it.
+
+    Students see one prepared 28×28 at a time, picked at random: no grid, no number to step
+    through, no sender's canvas, no download (the pool as a whole stays the teacher's, behind the PIN).
+    """
+    store = gallery.Gallery()
+    pool = class_drawings(str(store.folder), store.version())
+    if not len(pool):
+        st.info(tr(T + "gallery_empty"))
+        return None
+    counts = np.bincount(pool.digits, minlength=10)
+    there = [d for d in range(10) if counts[d]]
+    if st.session_state.get("inside_gallery_digit") not in there:
+        st.session_state["inside_gallery_digit"] = there[0]
+    names = {d: tr(T + "gallery_count", digit=d, n=int(counts[d])) for d in there}
+    digit = controls[1].selectbox(tr(T + "gallery_digit"), there, format_func=names.get, key="inside_gallery_digit")
+    ids = tuple(int(i) for i in pool.ids[pool.digits == digit])
+    if st.session_state.get("inside_gallery_id") not in ids:  # a new digit, or the drawing was hidden
+        st.session_state["inside_gallery_id"] = random.choice(ids)
+    controls[2].button("🎲 " + tr(T + "gallery_another"), on_click=another_drawing, args=(ids,),
+                       key="inside_gallery_random", width="stretch", disabled=len(ids) < 2)
+    row = int(np.flatnonzero(pool.ids == st.session_state["inside_gallery_id"])[0])
+    return pool.images[row].astype(np.float32) / 255.0, digit
 
 
 def roll() -> None:
@@ -204,8 +245,12 @@ def inside() -> None:
         _, model, token = model_picker("inside_network", "inside_model")
         with st.spinner(tr("common.loading_tensorflow")):
             warmed(model, token)
+    picked = gallery_drawing(controls) if source == "gallery" else None
     if source == "drawing":
         image, true_label, input_title = drawing, None, tr(T + "drawing_title")
+    elif picked is not None:
+        image, true_label = picked
+        input_title = tr(T + "gallery_title", digit=true_label)
     else:
         st.session_state.setdefault("inside_index", 0)
         index = controls[1].number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, key="inside_index")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from core import gallery
 from core.charts import digits
 from core.charts import training as charts
 from core.training import jobs
@@ -24,6 +25,7 @@ from models import documents
 from models.zoo import REGISTRY, pretrained_meta
 
 T = "training_studio."
+CLASS_SHOWN_WRONG = 24  # misread class drawings shown under a kept run
 
 
 SID = current_session_id()
@@ -309,6 +311,66 @@ if busy:
     st.session_state.pop("_studio_live_lr", None)
     live()
 
+# --- the class gallery as a second test set (a kept run, on demand) -----------------------------
+@st.cache_resource(show_spinner=False, max_entries=2)
+def class_pool(folder: str, version: int) -> gallery.Pool:
+    """The gallery's visible drawings at one version of the pool, read once per server."""
+    return gallery.Gallery(folder).pool()
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def class_memo(token: str) -> gallery.ReadingMemo:
+    """One model's remembered answers by drawing id (a drawing never changes), server-wide."""
+    return gallery.ReadingMemo()
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def class_reading(_model, token: str, folder: str, version: int) -> gallery.Evaluation:
+    """How a kept model reads the pool, once per (model, pool version); after a new send only the new
+    drawings go through the model (batched, core.lab.explain.predict_all)."""
+    pool = class_pool(folder, version)
+    return gallery.evaluate(class_memo(token).predict_fn(pool.ids, gallery.keras_predict_fn(_model)), pool)
+
+
+@st.fragment
+def class_gallery_check(record) -> None:
+    """A kept run's accuracy, confusion matrix and misread drawings on the class's own handwriting."""
+    st.subheader("🖼️ " + tr(T + "class_title"))
+    st.caption(tr(T + "class_caption"))
+    asked = st.session_state.setdefault("studio_class_asked", set())
+    if record.label not in asked:  # the click's callback notes it before this part runs again
+        st.button("🖼️ " + tr(T + "class_button"), key=f"studio_class_{record.index}", on_click=asked.add,
+                  args=(record.label,))
+        return
+    store = gallery.Gallery()
+    folder, version = str(store.folder), store.version()
+    pool = class_pool(folder, version)
+    if not len(pool):
+        st.info(tr(T + "class_empty"))
+        return
+    with st.spinner(tr(T + "class_reading")):
+        result = class_reading(record.model, f"studio:{record.label}:{id(record.model)}", folder, version)
+    a, b, c = st.columns([1, 1, 1], vertical_alignment="bottom")
+    a.metric(tr(T + "class_accuracy", n=result.total), f"{result.accuracy * 100:.1f} %")
+    if record.test_accuracy is not None:
+        b.metric(tr(T + "class_mnist"), f"{record.test_accuracy * 100:.2f} %")
+    c.button("🔄 " + tr(T + "class_refresh"), key=f"studio_class_refresh_{record.index}")
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(shared_chart(digits.confusion_figure)(result.confusion, tr(T + "class_read"),
+                                                              tr(T + "class_meant"), height=460),
+                        key="studio_class_matrix")
+        st.caption(tr(T + "class_matrix_note"))
+    with right:
+        if not result.wrong:
+            st.success(tr(T + "class_none_wrong"))
+            return
+        images, pairs = gallery.misread(result, pool, CLASS_SHOWN_WRONG)
+        st.markdown("**" + tr(T + "class_wrong_title", count=len(result.wrong), shown=len(pairs)) + "**")
+        st.plotly_chart(shared_chart(digits.gallery_figure)(images, [f"{meant}→{read}" for meant, read in pairs],
+                                                            columns=6), key="studio_class_wrong")
+
+
 # --- 5. the latest run's results ----------------------------------------------------------------
 if runs:
     record = runs[-1]
@@ -350,6 +412,8 @@ if runs:
             st.markdown("**" + tr(T + "sample_title") + "**")
             st.plotly_chart(digits.gallery_figure(mnist.x_test[sample], sample_captions, columns=12, caption_colors=colors),
                             key="gallery_sample")
+        if record.model is not None and record.label in trained:
+            class_gallery_check(record)
         if record.model_bytes is not None:
             st.download_button("⬇️ " + tr(T + "download"), record.model_bytes,
                                file_name=f"{studio.file_stem(record.label)}.keras", mime="application/octet-stream")

@@ -379,3 +379,27 @@ def test_accuracy_figure_bars_in_percent():
     ours, mnist = fig.data
     assert list(ours.y) == [50.0, 87.5] and list(ours.text) == ["50.0%", "87.5%"] and ours.name == "ours"
     assert list(mnist.y) == [99.0, None] and list(mnist.text) == ["99.0%", ""]
+
+
+def test_evaluate_a_real_keras_model_against_a_hand_count(store):
+    """keras_predict_fn through core.lab.explain.predict_all (batches of 4 here) on a real tiny model."""
+    from tests.gallery_helpers import ink_drawing, ink_reader
+
+    meant = [0, 0, 1, 1, 1, 2, 7, 7, 9]
+    read = [0, 0, 1, 7, 1, 2, 1, 7, 4]  # by construction of the drawings: three mistakes
+    ids = [store.add(ink_drawing(r, k), m) for k, (m, r) in enumerate(zip(meant, read))]
+    result = gallery.evaluate(gallery.keras_predict_fn(ink_reader(), batch_size=4), store.pool())
+    assert result.total == 9 and result.accuracy == pytest.approx(6 / 9)
+    assert result.wrong == [(ids[3], 1, 7), (ids[6], 7, 1), (ids[8], 9, 4)]
+    by_hand = np.zeros((10, 10), dtype=int)
+    by_hand[0, 0] = 2
+    by_hand[1, 1], by_hand[1, 7] = 2, 1
+    by_hand[2, 2] = 1
+    by_hand[7, 1], by_hand[7, 7] = 1, 1
+    by_hand[9, 4] = 1
+    assert result.confusion.tolist() == by_hand.tolist()
+    images, pairs = gallery.misread(result, store.pool(), limit=2)
+    assert pairs == [(1, 7), (7, 1)]  # by digit meant, then age
+    assert np.array_equal(images, np.stack([ink_drawing(7, 3), ink_drawing(1, 6)]))
+    store.set_hidden(ids[8], True)  # the teacher hides the 9: it is read no more
+    assert gallery.evaluate(gallery.keras_predict_fn(ink_reader()), store.pool()).accuracy == pytest.approx(6 / 8)

@@ -113,7 +113,7 @@ def test_a_short_run_shows_its_results_and_joins_the_lab_picker(tmp_path, monkey
     assert entry["config"]["train_size"] == 1000 and entry["model"] is not None
     assert len(at.get("plotly_chart")) >= 4  # confusion matrix, two galleries, the runs overlay
     assert len(at.get("download_button")) == 2  # .keras and CSV
-    table = at.dataframe[-1].value
+    table = next(d.value for d in at.dataframe if "Images" in d.value.columns)  # the runs table
     assert table["Run"].tolist() == [record.label] and table["Images"].tolist() == [1000]
 
 
