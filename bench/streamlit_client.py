@@ -206,6 +206,7 @@ class Session:
         self._max_age = 2
         self._waiters: list[Waiter] = []
         self._run: Run | None = None
+        self._drawn_fragments: set[str] = set()  # fragment ids of the elements the current run drew
         self._auto: dict[str, tuple[float, asyncio.Task]] = {}  # fragment id → (interval, task)
         self._page_hash = ""
         self.closed = False
@@ -408,6 +409,7 @@ class Session:
         if kind == "new_session":
             run = msg.metadata.run
             self._run = Run(run.script_run_id, tuple(run.fragment_ids), now)
+            self._drawn_fragments = set()
             if not run.fragment_ids:  # a full run: the fragments it draws ask for auto-reruns again
                 self._stop_auto_reruns()
             self._max_age = msg.new_session.config.max_cached_message_age or self._max_age
@@ -445,9 +447,19 @@ class Session:
         kind = element.WhichOneof("type")
         proto = getattr(element, kind) if kind else None
         item = Element(path, kind, proto, delta.fragment_id, run_id)
+        replaced = self.elements.get(path)
+        if replaced is not None and replaced.kind in WIDGET_KINDS and getattr(replaced.proto, "id", "") != getattr(
+                proto, "id", None):  # a widget drawn over: gone from the tab (a new id when its range changed)
+            self.widgets.pop(replaced.proto.id, None)
         self.elements[path] = item
+        self._drawn_fragments.add(delta.fragment_id)
         if kind in WIDGET_KINDS and getattr(proto, "id", ""):
-            widget = self.widgets[proto.id] = Widget(proto.id, kind, proto, delta.fragment_id, run_id)
+            widget = Widget(proto.id, kind, proto, delta.fragment_id, run_id)
+            if widget.key != widget.id:  # a user key is unique on a page: a widget with it from before is gone
+                # (a fragment nested in a rerun fragment gets a new id, its widgets new ids and places)
+                for old_id in [i for i, w in self.widgets.items() if w.key == widget.key and i != widget.id]:
+                    del self.widgets[old_id]
+            self.widgets[proto.id] = widget
             if getattr(proto, "set_value", False) or proto.id not in self._values:
                 self._values[proto.id] = current_value(widget)  # else the tab keeps what it shows
         if kind == "exception":
@@ -471,11 +483,14 @@ class Session:
         run = self._run
         if run is None or msg.script_finished == EARLY:
             return
-        # forget what this run did not draw again (the whole page, or the fragments it ran)
+        # forget what this run did not draw again (the whole page, or the fragments it ran, with the
+        # fragments nested in them: their elements came in this run under their own fragment ids)
+        ran = set(run.fragment_ids) | self._drawn_fragments
+
         def stale(item) -> bool:
             if item.run_id == run.id:
                 return False
-            return not run.fragment_ids or item.fragment_id in run.fragment_ids
+            return not run.fragment_ids or item.fragment_id in ran
         for path in [p for p, e in self.elements.items() if stale(e)]:
             del self.elements[path]
         for widget_id in [i for i, w in self.widgets.items() if stale(w)]:
