@@ -3,8 +3,10 @@ then the document's aside on solving 3x + 2y = 13, 5x + 3y = 21 by trying values
 import numpy as np
 import streamlit as st
 
+from core import links
 from core.charts import regression as charts
 from core.charts.style import NO_BAR
+from core.presenter import fold
 from core.ui import lesson_links, quiz, shared_chart, tr, tr_list, try_this
 from lessons import regression
 
@@ -24,7 +26,8 @@ def data_set(n: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray, d
 
 
 st.title(tr("nav.lesson_1"))
-st.markdown(tr("lesson_1.intro"))
+with fold(tr("present.text")):
+    st.markdown(tr("lesson_1.intro"))
 
 
 @st.fragment
@@ -33,14 +36,14 @@ def fit_a_line() -> None:
     controls, chart = st.columns([1, 2], gap="medium")
     with controls:
         st.markdown(f"**{tr('lesson_1.line_header')}**")
-        a = st.slider(tr("lesson_1.a"), -1.0, 3.0, 0.3, 0.05, key="l1_a")
-        b = st.slider(tr("lesson_1.b"), -4.0, 8.0, 3.0, 0.1, key="l1_b")
+        a = st.slider(tr("lesson_1.a"), -1.0, 3.0, 0.3, 0.05, key=links.linked("l1_a", links.number(-1.0, 3.0, 0.05, 0.3)))
+        b = st.slider(tr("lesson_1.b"), -4.0, 8.0, 3.0, 0.1, key=links.linked("l1_b", links.number(-4.0, 8.0, 0.1, 3.0)))
         show_squares = st.toggle(tr("lesson_1.show_squares"), value=True, key="l1_squares")
         reveal = st.toggle(tr("lesson_1.reveal"), value=False, key="l1_reveal")
         st.markdown(f"**{tr('lesson_1.data_header')}**")
-        n = st.slider(tr("lesson_1.count"), 3, 40, 12, key="l1_n")
-        noise = st.slider(tr("lesson_1.noise"), 0.0, 2.0, 1.0, 0.1, key="l1_noise")
-        seed = st.number_input(tr("lesson_1.seed"), 0, 9999, 0, key="l1_seed")
+        n = st.slider(tr("lesson_1.count"), 3, 40, 12, key=links.linked("l1_n", links.number(3, 40, default=12)))
+        noise = st.slider(tr("lesson_1.noise"), 0.0, 2.0, 1.0, 0.1, key=links.linked("l1_noise", links.number(0.0, 2.0, 0.1, 1.0)))
+        seed = st.number_input(tr("lesson_1.seed"), 0, 9999, 0, key=links.linked("l1_seed", links.number(0, 9999, default=0)))
 
     x, y, parts, grid = data_set(n, noise, int(seed))
     q_now = regression.sum_of_squares(x, y, a, b)
