@@ -16,13 +16,16 @@ TOUR = tuple(page for page in PAGES if page.section in ("lessons", "lab"))  # wh
 # Presenter mode: the bar moves up into Streamlit's header, right of the navigation, so the lesson
 # starts right under the header; side margins shrink and text grows. Figures keep their heights.
 PRESENTER_CSS = """<style>
-[data-testid='stMainBlockContainer'] { padding: 3.9rem 1.5rem 2rem; max-width: none; }
+[data-testid='stMainBlockContainer'] { padding: 3.7rem 1.5rem 2rem; max-width: none; }
 .st-key-dojo_bar { position: fixed; top: 0.45rem; right: 3.6rem; z-index: 999991; width: auto; }
-[data-testid='stMainBlockContainer'] h1 { font-size: 2rem; padding: 0.1rem 0 0.3rem; }
+[data-testid='stMainBlockContainer'] [data-testid='stVerticalBlock'] { gap: 0.55rem; }
+[data-testid='stMainBlockContainer'] [data-testid='stExpander'] summary { padding-top: 0.3rem; padding-bottom: 0.3rem; }
+[data-testid='stMainBlockContainer'] h1 { font-size: 2rem; padding: 0 0 0.2rem; }
 [data-testid='stMainBlockContainer'] h2 { font-size: 1.6rem; padding: 0.4rem 0 0.2rem; }
-[data-testid='stMarkdownContainer'] p, [data-testid='stMarkdownContainer'] li { font-size: 1.22rem; }
-[data-testid='stWidgetLabel'] p { font-size: 1.08rem; }
-[data-testid='stCaptionContainer'] p { font-size: 1.02rem; }
+[data-testid='stMainBlockContainer'] [data-testid='stMarkdownContainer'] :is(p, li) { font-size: 1.22rem; }
+[data-testid='stMainBlockContainer'] [data-testid='stWidgetLabel'] p { font-size: 1.08rem; }
+[data-testid='stMainBlockContainer'] [data-testid='stCaptionContainer'] p { font-size: 1.02rem; }
+.st-key-dojo_bar [data-testid='stMarkdownContainer'] p { font-size: 0.95rem; }
 </style>"""
 NORMAL_CSS = "<style>[data-testid='stMainBlockContainer'] { padding-top: 3.5rem; }</style>"
 
@@ -44,7 +47,7 @@ def top_bar(pages: dict, current) -> None:
     ``pages``: PageSpec.path → st.Page; ``current``: the page st.navigation chose.
     """
     bar = st.container(key="dojo_bar", horizontal=True, horizontal_alignment="right",
-                       vertical_alignment="center", gap="medium")
+                       vertical_alignment="center", gap="small")
     with bar:
         st.radio("🌐 Language / 言語", options=list(i18n.LANGUAGES), format_func=i18n.LANGUAGES.get,
                  key=links.linked(LANG_KEY, links.choices(i18n.LANGUAGES)), horizontal=True,
@@ -65,7 +68,7 @@ def _arrows(bar, pages: dict, current) -> None:
     with bar:
         before = TOUR[where - 1] if where > 0 else None
         after = TOUR[where + 1] if where + 1 < len(TOUR) else None
-        for target, label, key in ((before, "←", "Left"), (after, "→", "Right")):
+        for target, label, key in ((before, tr("present.back"), "Left"), (after, tr("present.next"), "Right")):
             name = tr(f"nav.{target.key}") if target else ""
             if st.button(label, key=f"present_{key.lower()}", shortcut=key, disabled=target is None,
                          help=tr("present.go", page=name) if target else None):
