@@ -122,10 +122,9 @@ def glossary_link(term_key: str) -> str:
 
     Streamlit opens markdown links in a new tab (a new session); ``lang`` lets app.py open it in the
     reader's language (see ``language_from_link``) and ``term`` puts that term first, highlighted.
+    Texts in locales/ write ``[[g:convolution]]`` instead: core.i18n makes the same link.
     """
-    if f"glossary.terms.{term_key}.term" not in i18n.catalog(i18n.DEFAULT_LANGUAGE):
-        raise KeyError(f"no glossary term {term_key!r} in locales/*/glossary.toml")
-    return f"[{tr(f'glossary.terms.{term_key}.term')}](glossary?term={term_key}&lang={lang()})"
+    return i18n.term_link(term_key, lang())
 
 
 def language_from_link() -> None:
