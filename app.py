@@ -1,7 +1,7 @@
 """CNN Dojo: page config, the top bar (language, presenter mode, link), and navigation over the lesson / lab / training pages."""
 import streamlit as st
 
-from core import presenter, streamlit_patches
+from core import links, presenter, streamlit_patches
 from core.ui import PAGES, language_from_link, tr
 
 st.set_page_config(page_title="CNN Dojo", page_icon="🥋", layout="wide")
@@ -20,3 +20,4 @@ for page in PAGES:
 current = st.navigation(sections, position="top")
 presenter.top_bar(pages, current)
 current.run()
+links.tell_rejected()  # bad values in a link: one toast (a page that stopped early tells it next run)

@@ -21,6 +21,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from core import i18n
 
 _VISIT = "_links_visit"  # session state: the page of the last run and the parameters read on it since
+_REJECTED = "_links_rejected"  # session state: "name=value" of bad link values not yet told
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ def linked(key: str, check: Check) -> str:
     """``key=linked("l4_stride", number(1, 3))``: the widget's value lives in the URL.
 
     On the first run of a page visit, a value in the URL is put into the widget (a bad one is
-    ignored with a toast); afterwards the widget's value is written to the URL, only when it
+    dropped from the URL and noted for ``tell_rejected``); afterwards the widget's value is written to the URL, only when it
     changed (no message otherwise). Call it just before the widget.
     """
     name = param_name(key)
@@ -97,11 +98,18 @@ def linked(key: str, check: Check) -> str:
                 st.session_state[key] = check.parse(raw)
             except (ValueError, TypeError, OverflowError):
                 del st.query_params[name]
-                st.toast(i18n.t("present.bad_link", st.session_state.get("lang", i18n.DEFAULT_LANGUAGE),
-                                name=name, value=raw[:40]), icon="🔗")
+                st.session_state.setdefault(_REJECTED, []).append(f"{name}={raw[:30]}")
     if key in st.session_state:
         write(name, st.session_state[key], check)
     return key
+
+
+def tell_rejected() -> None:
+    """One quiet toast naming the link values that were ignored (app.py calls it after the page)."""
+    rejected = st.session_state.pop(_REJECTED, None)
+    if rejected:
+        st.toast(i18n.t("present.bad_link", st.session_state.get("lang", i18n.DEFAULT_LANGUAGE),
+                        values=", ".join(rejected)), icon="🔗", duration="long")
 
 
 def write(name: str, value, check: Check) -> None:
@@ -126,8 +134,14 @@ def _seen_this_visit() -> set:
     return visit[1]
 
 
-def current_url(url_path: str) -> str:
-    """The address of this page with its setup: what a "copy link" hands out."""
+def current_url(url_path: str, page_paths) -> str:
+    """The address of this page (``url_path``) with its setup: what a "copy link" hands out.
+
+    st.context.url may still end with the page the tab first opened (one of ``page_paths``): cut it off.
+    """
     base = (st.context.url or "").rstrip("/")
+    last = base.rpartition("/")[2]
+    if last and last in page_paths:
+        base = base[: -len(last) - 1]
     query = urlencode(st.query_params.to_dict())
     return f"{base}/{url_path}" + (f"?{query}" if query else "")

@@ -58,7 +58,7 @@ def top_bar(pages: dict, current) -> None:
     if on():
         _arrows(bar, pages, current)
     with bar, st.popover("🔗", help=tr("present.link_help")):
-        _link_box(current.url_path)
+        _link_box(current.url_path, tuple(page.url_path for page in pages.values()))
 
 
 def _arrows(bar, pages: dict, current) -> None:
@@ -76,9 +76,9 @@ def _arrows(bar, pages: dict, current) -> None:
 
 
 @st.fragment
-def _link_box(url_path: str) -> None:
+def _link_box(url_path: str, page_paths: tuple) -> None:
     """The address of this page with its current settings, with Streamlit's copy button; made when
     asked, so settings changed inside a section (a fragment) since the last full run are in it."""
     if st.button(tr("present.make_link"), key="present_make_link"):
-        st.code(links.current_url(url_path), language=None, wrap_lines=True)
+        st.code(links.current_url(url_path, page_paths), language=None, wrap_lines=True)
         st.caption(tr("present.link_note"))
