@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import data, links
+from core import data, links, presenter
 from core.charts import convolution as charts
 from core.charts.panels import fmt
 from core.charts.style import NO_BAR
@@ -93,8 +93,7 @@ def choose_image(grid_area) -> tuple[np.ndarray, str]:
 def window_section(image: np.ndarray, kernel: np.ndarray, stride: int, padding: int, relu_on: bool) -> None:
     """The window: patch × kernel = one output pixel (its sliders rerun only this section)."""
     st.header(tr(T + "window_header"))
-    with fold(tr("present.text")):
-        st.markdown(tr(T + "window_text"))
+    above = st.container()  # the explanation; in presenter mode it goes under the figures, so that they fit
     k, n = kernel.shape[0], image.shape[0]
     out_n = conv.output_size(n, k, stride, padding)
     start_row, start_col = conv.half_ink_window(image, k, stride, padding)
@@ -116,6 +115,8 @@ def window_section(image: np.ndarray, kernel: np.ndarray, stride: int, padding: 
     with right:
         st.plotly_chart(figures.output(shown, row, col, tr(T + "output_title", size=out_n)),
                         key="l4_output_fig", config=NO_BAR)
+    with st.container() if presenter.on() else above, fold(tr("present.text")):
+        st.markdown(tr(T + "window_text"))
     st.plotly_chart(figures.arithmetic(patch, kernel, (tr(T + "patch"), tr(T + "kernel"), tr(T + "products"))),
                     key="l4_arith_fig", config=NO_BAR)
     rows_tex = []
