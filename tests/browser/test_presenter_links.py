@@ -30,6 +30,16 @@ def assert_clean(tab) -> None:
     assert set(tab.console_errors) <= {PROBE_404} and len(tab.console_errors) <= 2, tab.console_errors
 
 
+def focused_by_tab(tab, presses: int) -> set[str]:
+    """The widget keys that Tab moves the focus through, from the top of the page."""
+    keys = set()
+    for _ in range(presses):
+        tab.keyboard.press("Tab")
+        keys.add(tab.evaluate("""() => { const owner = document.activeElement.closest("[class*='st-key-']");
+            return owner ? [...owner.classList].find(name => name.startsWith('st-key-')).slice(7) : ''; }"""))
+    return keys
+
+
 def slider_value(tab, key: str) -> str:
     """A slider's value as the browser holds it (Streamlit's slider is a native range input)."""
     return tab.locator(f".st-key-{key}").get_by_role("slider").input_value()
@@ -67,6 +77,8 @@ def test_a_copied_link_opens_the_same_setup_in_another_browser(browser, app_url)
     assert slider_value(copy, "l4_stride") == "2"
     assert copy.locator(".st-key-l4_relu").get_by_role("checkbox").is_checked()
     assert slider_value(copy, "l4_padding") == "0"
+    assert {"l4_source__en", "l4_index", "l4_k", "l4_preset__en", "l4_stride", "l4_padding", "l4_relu", "l4_row",
+            "l4_col"} <= focused_by_tab(copy, 45)  # every main control can be reached with the keyboard
     assert_clean(copy)
     second_context.close()
 
@@ -99,5 +111,11 @@ def test_the_arrow_keys_step_through_the_lessons_in_presenter_mode(browser, app_
         assert parse_qs(urlparse(tab.url).query).get("present") == ["1"]
     assert tab.get_by_role("heading", name="1. Linear regression").count() == 1  # still English
     assert tab.locator(".st-key-present input").is_checked()
+    slider = tab.locator(".st-key-l1_a").get_by_role("slider")  # a focused slider keeps the arrow keys
+    slider.focus()
+    slider.press("ArrowRight")
+    tab.wait_for_timeout(2000)
+    wait_for_app(tab)
+    assert slider_value(tab, "l1_a") == "0.35" and urlparse(tab.url).path == "/lesson_1_regression"
     assert_clean(tab)
     context.close()
