@@ -1,9 +1,12 @@
-"""The bar at the top of every page (language, presenter mode, ← / → through the lessons, copy link)
-and presenter mode itself: larger text, a compact header, settings folded away, for a 1280×720 projector.
+"""The bar at the top of every page (language, presenter mode, ← / → through the lessons, copy link),
+presenter mode itself (larger text, a compact header, settings folded away, for a 1280×720 projector),
+and text alternatives for figures (read by screen readers, not shown).
 
 UI glue, so it imports Streamlit (widgets and an inline style block; nothing is fetched).
 """
 from __future__ import annotations
+
+import html
 
 import streamlit as st
 
@@ -28,6 +31,9 @@ PRESENTER_CSS = """<style>
 .st-key-dojo_bar [data-testid='stMarkdownContainer'] p { font-size: 0.95rem; }
 </style>"""
 NORMAL_CSS = "<style>[data-testid='stMainBlockContainer'] { padding-top: 3.5rem; }</style>"
+# A figure's text alternative: out of the layout and invisible, but in the page for screen readers.
+ALT_CSS = ("<style>[data-testid='stElementContainer']:has(> div .dojo-alt) { position: absolute; width: 1px;"
+           " height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }</style>")
 
 
 def on() -> bool:
@@ -54,7 +60,7 @@ def top_bar(pages: dict, current) -> None:
                  label_visibility="collapsed", width="content")
         st.toggle(tr("present.switch"), key=links.linked(PRESENT_KEY, links.flag()),
                   help=tr("present.switch_help"), width="content")
-    st.html(PRESENTER_CSS if on() else NORMAL_CSS)
+    st.html((PRESENTER_CSS if on() else NORMAL_CSS) + ALT_CSS)
     if on():
         _arrows(bar, pages, current)
     with bar, st.popover("🔗", help=tr("present.link_help")):
@@ -73,6 +79,12 @@ def _arrows(bar, pages: dict, current) -> None:
             if st.button(label, key=f"present_{key.lower()}", shortcut=key, disabled=target is None,
                          help=tr("present.go", page=name) if target else None):
                 st.switch_page(pages[target.path], query_params={LANG_KEY: lang(), PRESENT_KEY: "1"})
+
+
+def figure_alt(text: str) -> None:
+    """The text alternative of the figure just drawn (plotly charts have no alt attribute): what it shows,
+    with its numbers, for a student using a screen reader. Takes no room on the page."""
+    st.markdown(f'<p class="dojo-alt">{html.escape(text)}</p>', unsafe_allow_html=True)
 
 
 @st.fragment

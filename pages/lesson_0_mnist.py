@@ -7,7 +7,7 @@ from core import links
 from core.charts import mnist_digits as charts
 from core.charts.style import NO_BAR
 from core.data import one_hot
-from core.presenter import fold
+from core.presenter import figure_alt, fold
 from core.ui import lesson_links, mnist_or_stop, quiz, shared_chart, tr, tr_list, try_this
 from lessons import mnist_view
 
@@ -68,6 +68,7 @@ def one_image(mnist) -> None:
     with picture:
         title = tr("lesson_0.image_title", name=f"x_{split}", index=index, label=label)
         st.plotly_chart(digit_chart(image, title, (row, col)), key="l0_image", config=NO_BAR)
+        figure_alt(tr("present.figure_alt.lesson_0", name=f"x_{split}", index=index, label=label, row=row, col=col))
 
     st.header(tr("lesson_0.norm_header"))
     st.markdown(tr("lesson_0.norm_text"))

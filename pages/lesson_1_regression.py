@@ -6,7 +6,7 @@ import streamlit as st
 from core import links
 from core.charts import regression as charts
 from core.charts.style import NO_BAR
-from core.presenter import fold
+from core.presenter import figure_alt, fold
 from core.ui import lesson_links, quiz, shared_chart, tr, tr_list, try_this
 from lessons import regression
 
@@ -55,6 +55,7 @@ def fit_a_line() -> None:
     with chart:
         st.plotly_chart(line_chart(x, y, a, b, show_squares=show_squares, best=best if reveal else None, labels=labels),
                         key="l1_fig", config=NO_BAR)
+        figure_alt(tr("present.figure_alt.lesson_1", n=len(x), a=f"{a:g}", b=f"{b:g}", q=f"{q_now:.2f}"))
 
     st.subheader(tr("lesson_1.formula_header"))
     r = regression.residuals(x, y, a, b)

@@ -7,7 +7,7 @@ import streamlit as st
 from core import links
 from core.charts import perceptron as charts
 from core.charts.style import NO_BAR
-from core.presenter import fold
+from core.presenter import figure_alt, fold
 from core.ui import lesson_links, quiz, shared_chart, tr, tr_list, try_this
 from lessons import perceptron
 
@@ -77,6 +77,7 @@ def one_neuron() -> None:
         values, slopes = CURVES[choice]
         st.plotly_chart(activation_chart(A_GRID, values, slopes if show_slope else None, float(np.clip(a, -6, 6)), y,
                                          labels), key="l2_fig", config=NO_BAR)
+        figure_alt(tr("present.figure_alt.lesson_2", name=names[choice], a=f"{a:g}", y=f"{y:.3g}"))
 
 
 @st.fragment

@@ -8,7 +8,7 @@ import streamlit as st
 from core import links
 from core.charts import maru_batsu as charts
 from core.charts.style import NO_BAR
-from core.presenter import fold
+from core.presenter import figure_alt, fold
 from core.ui import lesson_links, quiz, shared_chart, tr, tr_list, try_this
 from lessons import maru_batsu as mb
 
@@ -113,6 +113,7 @@ def forward_pass(names: dict, short: dict) -> None:
     with network:
         st.plotly_chart(network_chart(x, f.y[0], f.out[0], params.w, params.v, names), key="l3_network",
                         config=NO_BAR)
+        figure_alt(tr("present.figure_alt.lesson_3", maru=f"{f.out[0, 0]:.3f}", batsu=f"{f.out[0, 1]:.3f}"))
 
     st.subheader(tr("lesson_3.numbers_header"))
     st.caption(tr("lesson_3.numbers_help"))

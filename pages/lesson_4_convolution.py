@@ -13,7 +13,7 @@ from core import data, links, presenter
 from core.charts import convolution as charts
 from core.charts.panels import fmt
 from core.charts.style import NO_BAR
-from core.presenter import fold
+from core.presenter import figure_alt, fold
 from core.ui import lang_key, lesson_links, quiz, shared_chart, tr, try_this
 from lessons import convolution as conv
 
@@ -115,6 +115,7 @@ def window_section(image: np.ndarray, kernel: np.ndarray, stride: int, padding: 
     with right:
         st.plotly_chart(figures.output(shown, row, col, tr(T + "output_title", size=out_n)),
                         key="l4_output_fig", config=NO_BAR)
+    figure_alt(tr("present.figure_alt.lesson_4", n=n, k=k, row=row, col=col, size=out_n, value=f"{shown[row, col]:.3f}"))
     with st.container() if presenter.on() else above, fold(tr("present.text")):
         st.markdown(tr(T + "window_text"))
     st.plotly_chart(figures.arithmetic(patch, kernel, (tr(T + "patch"), tr(T + "kernel"), tr(T + "products"))),

@@ -14,7 +14,7 @@ from core import data, links
 from core.charts import pooling as charts
 from core.charts.panels import fmt
 from core.charts.style import NO_BAR
-from core.presenter import fold
+from core.presenter import figure_alt, fold
 from core.ui import lang_key, lesson_links, quiz, shared_chart, tr, try_this
 from lessons import convolution as conv
 from lessons import pooling
@@ -74,6 +74,8 @@ def example_picture(x: np.ndarray, mode: str, size: int, stride: int) -> None:
     st.plotly_chart(cached().example(x, out, size, stride, row, col, mode,
                                      (tr(T + "input_title"), tr(T + "output_title", n=n_out))),
                     key="l5_example_fig", config=NO_BAR)
+    figure_alt(tr("present.figure_alt.lesson_5", n=n_out, row=row, col=col, mode=tr(T + f"mode_{mode}"),
+                  value=fmt(out[row, col])))
     window = pooling.pool_window(x, size, stride, row, col)
     numbers = ", ".join(fmt(v) for v in window.ravel())
     if mode == "max":

@@ -11,7 +11,7 @@ import streamlit as st
 from core import links
 from core.charts import softmax as charts
 from core.charts.style import NO_BAR
-from core.presenter import fold
+from core.presenter import figure_alt, fold
 from core.ui import lesson_links, quiz, shared_chart, tr, try_this
 from lessons import softmax as sm
 
@@ -114,6 +114,7 @@ probs = sm.softmax(logits, temperature)
 top = int(np.argmax(probs))
 st.plotly_chart(cached().bars(logits, probs, top, (tr(T + "logits_title"), tr(T + "probs_title"))),
                 key="l6_bars_fig", config=NO_BAR)
+figure_alt(tr("present.figure_alt.lesson_6", top=top, p=f"{probs[top]:.1%}"))
 scaled = logits / temperature
 short = [f"{v:.2f}".rstrip("0").rstrip(".") for v in scaled]  # 0.5, -1, 4
 terms = " + ".join(f"e^{{{v}}}" for v in short)

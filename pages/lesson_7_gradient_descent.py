@@ -14,7 +14,7 @@ import streamlit as st
 from core import links
 from core.charts import descent as charts
 from core.charts.style import NO_BAR
-from core.presenter import fold
+from core.presenter import figure_alt, fold
 from core.ui import lang_key, lesson_links, quiz, tr, try_this
 from lessons import gradient_descent as gd
 from lessons import regression
@@ -136,6 +136,8 @@ def curve_section() -> None:
             curve, x0, lr1, steps1,
             {"curve": tr(T + "legend_curve"), "path": tr(T + "legend_path"), "start": tr(T + "legend_start"),
              "end": tr(T + "legend_end")}), key="l7_curve_fig", config=NO_BAR)
+        figure_alt(tr("present.figure_alt.lesson_7", x0=f"{x0:.2f}", lr=f"{lr1:g}", steps=steps1,
+                      end=f"{float(path1.points[-1][0]):.3f}"))
     slope0 = float(df(x0))
     st.latex(rf"x_1 = x_0 - \eta\, f'(x_0) = {x0:.2f} - {lr1:g} \times ({slope0:.2f}) = {x0 - lr1 * slope0:.3f}"
              rf"\qquad x_{{{len(path1.points) - 1}}} = {tex_number(path1.end[0])},\ f = {tex_number(path1.losses[-1])}")
