@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from core import data, gallery, i18n, streamlit_patches
+from core import data, gallery, i18n, links, streamlit_patches
 from core.lab import catalog as lab_models
 from models.zoo import REGISTRY
 
@@ -198,7 +198,8 @@ def model_picker(area: str, key: str):
     """A select box over the shipped and this session's trained models → (option, model, cache token).
 
     ``area`` is the locale file with the texts model / not_ready / unavailable / damaged. A model
-    that cannot be used gets a clear message and the page stops there.
+    that cannot be used gets a clear message and the page stops there. The choice is kept in the URL
+    (``?lab_model=colab_cnn``): a link opens the same model, where it exists.
     """
     trained = st.session_state.get("trained_models", {}) or {}
     choices = lab_models.options(trained)
@@ -209,8 +210,8 @@ def model_picker(area: str, key: str):
             labels[option] += f" ({REGISTRY[option].doc})"
             if not lab_models.weights_stamp(option):
                 labels[option] += " — " + tr(f"{area}.not_ready")
-    option = st.selectbox(tr(f"{area}.model"), choices, format_func=labels.get,
-                          key=lang_key(key, choices[lab_models.default_index(choices)]))
+    option = st.selectbox(tr(f"{area}.model"), choices, format_func=labels.get,  # kept in the URL (core.links)
+                          key=links.linked(lang_key(key, choices[lab_models.default_index(choices)]), links.choices(choices)))
     if lab_models.is_trained(option):
         model = trained[option[len(lab_models.TRAINED):]]["model"]
         return option, model, f"{option}:{id(model)}"

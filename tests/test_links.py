@@ -117,3 +117,11 @@ def test_presenter_mode_and_language_come_from_the_link():
     assert at.session_state["lang"] == "en" and at.toggle(key="present").value is True
     assert [button.label for button in at.button if button.key in ("present_left", "present_right")] == ["Back", "Next"]
     assert at.button(key="present_left").disabled and not at.button(key="present_right").disabled  # home: before lesson 0
+
+
+def test_a_link_opens_the_lab_with_its_model_and_ignores_an_unknown_one():
+    at = open_link("pages/test_explorer.py", explorer_model="lenet5")
+    assert at.selectbox(key="explorer_model__ja").value == "lenet5"
+    at = open_link("pages/test_explorer.py", explorer_model="trained:someone else's run")
+    assert at.selectbox(key="explorer_model__ja").value == "colab_cnn"  # the default, and out of the URL
+    assert url(at)["explorer_model"] == "colab_cnn"
