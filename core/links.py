@@ -100,7 +100,7 @@ def linked(key: str, check: Check) -> str:
                 del st.query_params[name]
                 st.session_state.setdefault(_REJECTED, []).append(f"{name}={raw[:30]}")
     if key in st.session_state:
-        write(name, st.session_state[key], check)
+        _write(name, st.session_state[key], check)
     return key
 
 
@@ -112,7 +112,7 @@ def tell_rejected() -> None:
                         values=", ".join(rejected)), icon="🔗", duration="long")
 
 
-def write(name: str, value, check: Check) -> None:
+def _write(name: str, value, check: Check) -> None:
     """Put ``value`` into the URL as ``name`` (left out when it is the check's default); no-op if already so."""
     if check.default is not None and value == check.default:
         if name in st.query_params:

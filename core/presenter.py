@@ -14,7 +14,7 @@ from core import i18n, links
 from core.ui import LANG_KEY, PAGES, lang, tr
 
 PRESENT_KEY = "present"
-TOUR = tuple(page for page in PAGES if page.section in ("lessons", "lab"))  # what ← / → step through, in teaching order
+TOUR = tuple(page for page in PAGES if page.section in ("lessons", "lab"))  # ← / → go through these, in order
 
 # Presenter mode: the bar moves up into Streamlit's header, right of the navigation, so the lesson
 # starts right under the header; side margins shrink and text grows. Figures keep their heights.
@@ -75,9 +75,8 @@ def _arrows(bar, pages: dict, current) -> None:
         before = TOUR[where - 1] if where > 0 else None
         after = TOUR[where + 1] if where + 1 < len(TOUR) else None
         for target, label, key in ((before, tr("present.back"), "Left"), (after, tr("present.next"), "Right")):
-            name = tr(f"nav.{target.key}") if target else ""
             if st.button(label, key=f"present_{key.lower()}", shortcut=key, disabled=target is None,
-                         help=tr("present.go", page=name) if target else None):
+                         help=tr("present.go", page=tr(f"nav.{target.key}")) if target else None):
                 st.switch_page(pages[target.path], query_params={LANG_KEY: lang(), PRESENT_KEY: "1"})
 
 
