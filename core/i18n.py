@@ -2,16 +2,20 @@
 
 A teacher fixes wording in those files without touching code. ``t("home.title", "ja")`` reads
 key ``title`` of locales/ja/home.toml; a key missing in a language falls back to Japanese.
+In a text, ``[[g:kernel]]`` or ``[[g:kernel|カーネル（フィルタ）]]`` becomes a markdown link to that
+term of the glossary page, in the text's language (``term_link``).
 """
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from pathlib import Path
 
 LOCALES = Path(__file__).resolve().parent.parent / "locales"
 LANGUAGES = {"ja": "日本語", "en": "English"}
 DEFAULT_LANGUAGE = "ja"
+TERM_MARK = re.compile(r"\[\[g:([a-z_0-9]+)(?:\|([^\]]+))?\]\]")  # [[g:key]] or [[g:key|shown words]]
 
 
 def _flatten(table: dict, prefix: str) -> dict[str, object]:
@@ -41,7 +45,17 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **values) -> str:
     text = catalog(lang).get(key)
     if text is None:
         text = catalog(DEFAULT_LANGUAGE).get(key, key)
-    return str(text).format(**values) if values else str(text)
+    text = str(text).format(**values) if values else str(text)
+    return TERM_MARK.sub(lambda mark: term_link(mark[1], lang, mark[2]), text) if "[[g:" in text else text
+
+
+def term_link(term_key: str, lang: str, shown: str | None = None) -> str:
+    """Markdown link to one term of the glossary page, e.g. ``[畳み込み](glossary?term=convolution&lang=ja)``;
+    KeyError for a term the glossary does not have."""
+    name = catalog(lang).get(f"glossary.terms.{term_key}.term")
+    if name is None:
+        raise KeyError(f"no glossary term {term_key!r} in locales/{lang}/glossary.toml")
+    return f"[{shown or name}](glossary?term={term_key}&lang={lang})"
 
 
 def t_list(key: str, lang: str = DEFAULT_LANGUAGE) -> list:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from core import data, gallery, i18n, memo, streamlit_patches
+from core import data, gallery, i18n, links, memo, streamlit_patches
 from core.lab import catalog as lab_models
 from models.zoo import REGISTRY
 
@@ -122,10 +122,9 @@ def glossary_link(term_key: str) -> str:
 
     Streamlit opens markdown links in a new tab (a new session); ``lang`` lets app.py open it in the
     reader's language (see ``language_from_link``) and ``term`` puts that term first, highlighted.
+    Texts in locales/ write ``[[g:convolution]]`` instead: core.i18n makes the same link.
     """
-    if f"glossary.terms.{term_key}.term" not in i18n.catalog(i18n.DEFAULT_LANGUAGE):
-        raise KeyError(f"no glossary term {term_key!r} in locales/*/glossary.toml")
-    return f"[{tr(f'glossary.terms.{term_key}.term')}](glossary?term={term_key}&lang={lang()})"
+    return i18n.term_link(term_key, lang())
 
 
 def language_from_link() -> None:
@@ -199,7 +198,8 @@ def model_picker(area: str, key: str):
     """A select box over the shipped and this session's trained models → (option, model, cache token).
 
     ``area`` is the locale file with the texts model / not_ready / unavailable / damaged. A model
-    that cannot be used gets a clear message and the page stops there.
+    that cannot be used gets a clear message and the page stops there. The choice is kept in the URL
+    (``?lab_model=colab_cnn``): a link opens the same model, where it exists.
     """
     trained = st.session_state.get("trained_models", {}) or {}
     choices = lab_models.options(trained)
@@ -210,8 +210,8 @@ def model_picker(area: str, key: str):
             labels[option] += f" ({REGISTRY[option].doc})"
             if not lab_models.weights_stamp(option):
                 labels[option] += " — " + tr(f"{area}.not_ready")
-    option = st.selectbox(tr(f"{area}.model"), choices, format_func=labels.get,
-                          key=lang_key(key, choices[lab_models.default_index(choices)]))
+    option = st.selectbox(tr(f"{area}.model"), choices, format_func=labels.get,  # kept in the URL (core.links)
+                          key=links.linked(lang_key(key, choices[lab_models.default_index(choices)]), links.choices(choices)))
     if lab_models.is_trained(option):
         model = trained[option[len(lab_models.TRAINED):]]["model"]
         return option, model, f"{option}:{id(model)}"

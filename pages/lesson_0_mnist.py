@@ -3,9 +3,11 @@ one-hot labels, class counts and the average image of each digit. No TensorFlow 
 import numpy as np
 import streamlit as st
 
+from core import links
 from core.charts import mnist_digits as charts
 from core.charts.style import NO_BAR
 from core.data import one_hot
+from core.presenter import figure_alt, fold
 from core.ui import lesson_links, mnist_or_stop, quiz, shared_chart, tr, tr_list, try_this
 from lessons import mnist_view
 
@@ -17,10 +19,11 @@ counts_chart = shared_chart(charts.class_counts_figure)
 means_chart = shared_chart(charts.mean_images_figure)
 
 st.title(tr("nav.lesson_0"))
-st.markdown(tr("lesson_0.intro"))
 mnist = mnist_or_stop()
-st.markdown(tr("lesson_0.shapes", x_train=mnist.x_train.shape, y_train=mnist.y_train.shape,
-               x_test=mnist.x_test.shape, y_test=mnist.y_test.shape))
+with fold(tr("present.text")):
+    st.markdown(tr("lesson_0.intro"))
+    st.markdown(tr("lesson_0.shapes", x_train=mnist.x_train.shape, y_train=mnist.y_train.shape,
+                   x_test=mnist.x_test.shape, y_test=mnist.y_test.shape))
 
 
 @st.cache_resource(show_spinner=False)
@@ -41,27 +44,31 @@ def one_image(mnist) -> None:
     controls, picture = st.columns([1, 1], gap="medium")
     with controls:
         # Option labels stay the same in both languages, so a language switch keeps the selection.
-        split = st.radio(tr("lesson_0.split"), ["train", "test"], horizontal=True, key="l0_split",
+        split = st.radio(tr("lesson_0.split"), ["train", "test"], horizontal=True,
+                         key=links.linked("l0_split", links.choices(["train", "test"], "train")),
                          format_func=lambda name: f"x_{name}")
         images, labels = (mnist.x_train, mnist.y_train) if split == "train" else (mnist.x_test, mnist.y_test)
-        digit = st.selectbox(tr("lesson_0.digit_filter"), [None, *range(10)], key="l0_digit",
+        digit = st.selectbox(tr("lesson_0.digit_filter"), [None, *range(10)],
+                             key=links.linked("l0_digit", links.choices([None, *range(10)], None)),
                              format_func=lambda d: "0–9" if d is None else str(d))
         members = mnist_view.indices_of(labels, digit)
-        if st.session_state.get("l0_position", 0) >= len(members):
-            st.session_state["l0_position"] = 0
+        position_key = links.linked("l0_position", links.number(0, 59_999, default=0))
+        if st.session_state.get(position_key, 0) >= len(members):
+            st.session_state[position_key] = 0
         position = st.number_input(tr("lesson_0.position") + f" (0–{len(members) - 1:,})", 0, len(members) - 1,
-                                   key="l0_position")
+                                   key=position_key)
         st.button(tr("lesson_0.random"), on_click=pick_random, args=(len(members),), key="l0_random")
         index = int(members[position])
         image, label = images[index], int(labels[index])
         st.markdown(tr("lesson_0.chosen", name=f"x_{split}", index=index, label=label))
-        row = st.slider(tr("lesson_0.row"), 0, 27, 14, key="l0_row")
-        col = st.slider(tr("lesson_0.col"), 0, 27, 14, key="l0_col")
+        row = st.slider(tr("lesson_0.row"), 0, 27, 14, key=links.linked("l0_row", links.number(0, 27, default=14)))
+        col = st.slider(tr("lesson_0.col"), 0, 27, 14, key=links.linked("l0_col", links.number(0, 27, default=14)))
         summary = mnist_view.pixel_summary(image)
         st.caption(tr("lesson_0.stats", min=int(summary["min"]), max=int(summary["max"]), inked=summary["inked"]))
     with picture:
         title = tr("lesson_0.image_title", name=f"x_{split}", index=index, label=label)
         st.plotly_chart(digit_chart(image, title, (row, col)), key="l0_image", config=NO_BAR)
+        figure_alt(tr("present.figure_alt.lesson_0", name=f"x_{split}", index=index, label=label, row=row, col=col))
 
     st.header(tr("lesson_0.norm_header"))
     st.markdown(tr("lesson_0.norm_text"))

@@ -4,8 +4,10 @@ and by trying values."""
 import numpy as np
 import streamlit as st
 
+from core import links
 from core.charts import regression as charts
 from core.charts.style import NO_BAR
+from core.presenter import figure_alt, fold
 from core.ui import lesson_links, quiz, shared_chart, tr, tr_list, try_this
 from lessons import regression
 
@@ -25,7 +27,8 @@ def data_set(n: int, noise: float, seed: int) -> tuple[np.ndarray, np.ndarray, d
 
 
 st.title(tr("nav.lesson_1"))
-st.markdown(tr("lesson_1.intro"))
+with fold(tr("present.text")):
+    st.markdown(tr("lesson_1.intro"))
 
 
 @st.fragment
@@ -34,14 +37,14 @@ def fit_a_line() -> None:
     controls, chart = st.columns([1, 2], gap="medium")
     with controls:
         st.markdown(f"**{tr('lesson_1.line_header')}**")
-        a = st.slider(tr("lesson_1.a"), -1.0, 3.0, 0.3, 0.05, key="l1_a")
-        b = st.slider(tr("lesson_1.b"), -4.0, 8.0, 3.0, 0.1, key="l1_b")
+        a = st.slider(tr("lesson_1.a"), -1.0, 3.0, 0.3, 0.05, key=links.linked("l1_a", links.number(-1.0, 3.0, 0.05, 0.3)))
+        b = st.slider(tr("lesson_1.b"), -4.0, 8.0, 3.0, 0.1, key=links.linked("l1_b", links.number(-4.0, 8.0, 0.1, 3.0)))
         show_squares = st.toggle(tr("lesson_1.show_squares"), value=True, key="l1_squares")
         reveal = st.toggle(tr("lesson_1.reveal"), value=False, key="l1_reveal")
         st.markdown(f"**{tr('lesson_1.data_header')}**")
-        n = st.slider(tr("lesson_1.count"), 3, 40, 12, key="l1_n")
-        noise = st.slider(tr("lesson_1.noise"), 0.0, 2.0, 1.0, 0.1, key="l1_noise")
-        seed = st.number_input(tr("lesson_1.seed"), 0, 9999, 0, key="l1_seed")
+        n = st.slider(tr("lesson_1.count"), 3, 40, 12, key=links.linked("l1_n", links.number(3, 40, default=12)))
+        noise = st.slider(tr("lesson_1.noise"), 0.0, 2.0, 1.0, 0.1, key=links.linked("l1_noise", links.number(0.0, 2.0, 0.1, 1.0)))
+        seed = st.number_input(tr("lesson_1.seed"), 0, 9999, 0, key=links.linked("l1_seed", links.number(0, 9999, default=0)))
 
     x, y, parts, grid = data_set(n, noise, int(seed))
     q_now = regression.sum_of_squares(x, y, a, b)
@@ -53,6 +56,7 @@ def fit_a_line() -> None:
     with chart:
         st.plotly_chart(line_chart(x, y, a, b, show_squares=show_squares, best=best if reveal else None, labels=labels),
                         key="l1_fig", config=NO_BAR)
+        figure_alt(tr("present.figure_alt.lesson_1", n=len(x), a=f"{a:g}", b=f"{b:g}", q=f"{q_now:.2f}"))
 
     st.subheader(tr("lesson_1.formula_header"))
     r = regression.residuals(x, y, a, b)

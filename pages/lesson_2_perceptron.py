@@ -4,8 +4,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core import links
 from core.charts import perceptron as charts
 from core.charts.style import NO_BAR
+from core.presenter import figure_alt, fold
 from core.ui import lesson_links, quiz, shared_chart, tr, tr_list, try_this
 from lessons import perceptron
 
@@ -23,19 +25,23 @@ def back_to_document() -> None:
 
 
 st.title(tr("nav.lesson_2"))
-st.markdown(tr("lesson_2.intro"))
+with fold(tr("present.text")):
+    st.markdown(tr("lesson_2.intro"))
 
 
 @st.fragment
 def one_neuron() -> None:
     """Inputs, weights, θ and the activation: the formula with numbers and the curve (reruns alone)."""
     st.header(tr("lesson_2.neuron_header"))
-    columns = st.columns(3)
-    for i, column in enumerate(columns, start=1):
-        column.slider(tr("lesson_2.input", i=i), -3.0, 3.0, step=0.5, key=f"l2_x{i}")
-        column.slider(tr("lesson_2.weight", i=i), -2.0, 2.0, step=0.1, key=f"l2_w{i}")
-    st.slider(tr("lesson_2.theta"), -6.0, 10.0, step=0.5, key="l2_theta")
-    st.button(tr("lesson_2.reset"), on_click=back_to_document, key="l2_reset")
+    with fold(tr("present.settings")):
+        columns = st.columns(3)
+        for i, column in enumerate(columns, start=1):
+            column.slider(tr("lesson_2.input", i=i), -3.0, 3.0, step=0.5,
+                          key=links.linked(f"l2_x{i}", links.number(-3.0, 3.0, 0.5, DOC_EXAMPLE[f"l2_x{i}"])))
+            column.slider(tr("lesson_2.weight", i=i), -2.0, 2.0, step=0.1,
+                          key=links.linked(f"l2_w{i}", links.number(-2.0, 2.0, 0.1, DOC_EXAMPLE[f"l2_w{i}"])))
+        st.slider(tr("lesson_2.theta"), -6.0, 10.0, step=0.5, key=links.linked("l2_theta", links.number(-6.0, 10.0, 0.5, 5.0)))
+        st.button(tr("lesson_2.reset"), on_click=back_to_document, key="l2_reset")
 
     x = np.array([st.session_state[f"l2_x{i}"] for i in (1, 2, 3)])
     w = np.array([st.session_state[f"l2_w{i}"] for i in (1, 2, 3)])
@@ -47,7 +53,8 @@ def one_neuron() -> None:
     formula, chart = st.columns([1, 1], gap="medium")
     with formula:
         choice = st.segmented_control(tr("lesson_2.activation"), list(names), format_func=names.get,
-                                      default="step", required=True, key="l2_activation")
+                                      default="step", required=True,
+                                      key=links.linked("l2_activation", links.choices(names, "step")))
         show_slope = st.toggle(tr("lesson_2.show_slope"), key="l2_slope")
         function, _ = perceptron.ACTIVATIONS[choice]
         y = float(function(a))
@@ -70,6 +77,7 @@ def one_neuron() -> None:
         values, slopes = CURVES[choice]
         st.plotly_chart(activation_chart(A_GRID, values, slopes if show_slope else None, float(np.clip(a, -6, 6)), y,
                                          labels), key="l2_fig", config=NO_BAR)
+        figure_alt(tr("present.figure_alt.lesson_2", name=names[choice], a=f"{a:g}", y=f"{y:.3g}"))
 
 
 @st.fragment
@@ -80,10 +88,10 @@ def logic_gates() -> None:
     controls, plane = st.columns([1, 1], gap="medium")
     with controls:
         gate = st.segmented_control(tr("lesson_2.gate"), list(perceptron.GATES), default="AND", required=True,
-                                    key="l2_gate")
-        g1 = st.slider(tr("lesson_2.gate_w1"), -2.0, 2.0, 1.0, 0.1, key="l2_g1")
-        g2 = st.slider(tr("lesson_2.gate_w2"), -2.0, 2.0, 1.0, 0.1, key="l2_g2")
-        g_theta = st.slider(tr("lesson_2.gate_theta"), -2.0, 3.0, 0.5, 0.1, key="l2_gtheta")
+                                    key=links.linked("l2_gate", links.choices(perceptron.GATES, "AND")))
+        g1 = st.slider(tr("lesson_2.gate_w1"), -2.0, 2.0, 1.0, 0.1, key=links.linked("l2_g1", links.number(-2.0, 2.0, 0.1, 1.0)))
+        g2 = st.slider(tr("lesson_2.gate_w2"), -2.0, 2.0, 1.0, 0.1, key=links.linked("l2_g2", links.number(-2.0, 2.0, 0.1, 1.0)))
+        g_theta = st.slider(tr("lesson_2.gate_theta"), -2.0, 3.0, 0.5, 0.1, key=links.linked("l2_gtheta", links.number(-2.0, 3.0, 0.1, 0.5)))
         if g2 != 0:
             st.latex(rf"{g1:g}\,x_1 {g2:+g}\,x_2 = {g_theta:g} \;\Leftrightarrow\; "
                      rf"x_2 = {(g_theta / g2):.3g} {(-g1 / g2):+.3g}\,x_1")

@@ -5,8 +5,10 @@ import time
 import numpy as np
 import streamlit as st
 
+from core import links
 from core.charts import maru_batsu as charts
 from core.charts.style import NO_BAR
+from core.presenter import figure_alt, fold
 from core.ui import lesson_links, quiz, shared_chart, tr, tr_list, try_this
 from lessons import maru_batsu as mb
 
@@ -14,6 +16,8 @@ GRID = "l3_grid"          # (9,) pixels of the clickable image
 PARAMS = "l3_params"      # the network's current Params
 HISTORY = "l3_losses"     # loss per epoch over every training run so far
 FORWARD, TRAINING = "l3_forward", "l3_training"  # the page's two fragments
+LEARNING_RATES = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)  # the training sliders' stops
+EPOCHS = (50, 100, 200, 500, 1000, 2000, 5000)
 FRAMES = 10  # a training run is drawn this often, 0.1 s apart (each drawing costs the server ~10 ms)
 st.session_state.setdefault(GRID, mb.BATSU.reshape(9).copy())
 st.session_state.setdefault(PARAMS, mb.document_params())
@@ -67,10 +71,11 @@ names = {"maru": tr("lesson_3.maru_score"), "batsu": tr("lesson_3.batsu_score"),
 short = {"maru": "○", "batsu": "×", "output": tr("lesson_3.layer_output")}
 
 st.title(tr("nav.lesson_3"))
-st.markdown(tr("lesson_3.intro"))
-st.latex(r"\begin{aligned} a_j &= x_1 w_{j1} + x_2 w_{j2} + \cdots + x_9 w_{j9} - \theta_j, & y_j &= \sigma(a_j)"
-         r" \quad (j = 1, 2, 3) \\ z_i &= y_1 v_{i1} + y_2 v_{i2} + y_3 v_{i3} - \varphi_i, & \text{out}_i &= \sigma(z_i)"
-         r" \quad (i = 1: \text{○},\ i = 2: \text{×}) \end{aligned}")
+with fold(tr("present.text")):
+    st.markdown(tr("lesson_3.intro"))
+    st.latex(r"\begin{aligned} a_j &= x_1 w_{j1} + x_2 w_{j2} + \cdots + x_9 w_{j9} - \theta_j, & y_j &= \sigma(a_j)"
+             r" \quad (j = 1, 2, 3) \\ z_i &= y_1 v_{i1} + y_2 v_{i2} + y_3 v_{i3} - \varphi_i, & \text{out}_i &= \sigma(z_i)"
+             r" \quad (i = 1: \text{○},\ i = 2: \text{×}) \end{aligned}")
 
 
 @st.fragment(key=FORWARD)
@@ -108,6 +113,7 @@ def forward_pass(names: dict, short: dict) -> None:
     with network:
         st.plotly_chart(network_chart(x, f.y[0], f.out[0], params.w, params.v, names), key="l3_network",
                         config=NO_BAR)
+        figure_alt(tr("present.figure_alt.lesson_3", maru=f"{f.out[0, 0]:.3f}", batsu=f"{f.out[0, 1]:.3f}"))
 
     st.subheader(tr("lesson_3.numbers_header"))
     st.caption(tr("lesson_3.numbers_help"))
@@ -138,12 +144,12 @@ def weights_and_training(names: dict, short: dict) -> None:
     st.markdown(tr("lesson_3.train_help"))
     settings, curve = st.columns([1, 2], gap="medium")
     with settings:
-        copies = st.slider(tr("lesson_3.copies"), 0, 10, 5, key="l3_copies")
-        noise = st.slider(tr("lesson_3.noise"), 0.0, 0.5, 0.2, 0.05, key="l3_noise")
-        learning_rate = st.select_slider(tr("lesson_3.learning_rate"), [0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0],
-                                         value=2.0, key="l3_lr")
-        epochs = st.select_slider(tr("lesson_3.epochs"), [50, 100, 200, 500, 1000, 2000, 5000], value=500,
-                                  key="l3_epochs")
+        copies = st.slider(tr("lesson_3.copies"), 0, 10, 5, key=links.linked("l3_copies", links.number(0, 10, default=5)))
+        noise = st.slider(tr("lesson_3.noise"), 0.0, 0.5, 0.2, 0.05, key=links.linked("l3_noise", links.number(0.0, 0.5, 0.05, 0.2)))
+        learning_rate = st.select_slider(tr("lesson_3.learning_rate"), LEARNING_RATES,
+                                         value=2.0, key=links.linked("l3_lr", links.choices(LEARNING_RATES, 2.0)))
+        epochs = st.select_slider(tr("lesson_3.epochs"), EPOCHS, value=500,
+                                  key=links.linked("l3_epochs", links.choices(EPOCHS, 500)))
         train_clicked = st.button(tr("lesson_3.train"), type="primary", key="l3_train", width="stretch")
         st.button(tr("lesson_3.reset"), on_click=reset_clicked, key="l3_reset", width="stretch")
     images, targets = mb.make_dataset(copies, noise, seed=0)

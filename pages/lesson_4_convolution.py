@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import data
+from core import data, links, presenter
 from core.charts import convolution as charts
 from core.charts.panels import fmt
 from core.charts.style import NO_BAR
+from core.presenter import figure_alt, fold
 from core.ui import lang_key, lesson_links, quiz, shared_chart, tr, try_this
 from lessons import convolution as conv
 
@@ -36,7 +37,8 @@ def names(prefix: str, options) -> callable:
 
 
 def slider_in_range(label: str, top: int, key: str, default: int) -> int:
-    """A 0…top slider whose remembered value is pulled back inside when the range shrinks."""
+    """A 0…top slider (kept in the URL) whose remembered value is pulled back inside when the range shrinks."""
+    key = links.linked(key, links.number(0, 99))
     st.session_state[key] = min(int(st.session_state.get(key, default)), top)
     return st.slider(label, 0, top, key=key, disabled=top == 0) if top > 0 else 0
 
@@ -63,7 +65,7 @@ def choose_image(grid_area) -> tuple[np.ndarray, str]:
         drawing = None
     sources = (["canvas"] if drawing is not None else []) + ["mnist", "grid"]
     source = st.radio(tr(T + "source"), sources, format_func=names(T + "source_", sources),
-                      horizontal=True, key=lang_key("l4_source", sources[0]))
+                      horizontal=True, key=links.linked(lang_key("l4_source", sources[0]), links.choices(sources)))
     if source == "grid":
         st.caption(tr(T + "grid_help"))
         with grid_area:
@@ -77,13 +79,14 @@ def choose_image(grid_area) -> tuple[np.ndarray, str]:
             st.error(tr(f"data.{error.key}", **error.values))
             st.info(tr(T + "no_mnist"))
             return conv.integer_grid(), tr(T + "source_grid")
-        index = st.number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, 0, key="l4_index")
+        index = st.number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, 0,
+                                key=links.linked("l4_index", links.number(0, 9999, default=0)))
         image = mnist.x_test[index] / 255.0
         caption = tr(T + "mnist_caption", index=index, label=int(mnist.y_test[index]))
     else:
         image, caption = np.asarray(drawing, dtype=float), tr(T + "source_canvas")
     raw = st.radio(tr(T + "scale"), [False, True], format_func=names(T + "scale_", [False, True]),
-                   horizontal=True, key=lang_key("l4_scale", False))
+                   horizontal=True, key=links.linked(lang_key("l4_scale", False), links.choices([False, True], False)))
     return (np.round(image * 255.0) if raw else image), caption
 
 
@@ -91,7 +94,7 @@ def choose_image(grid_area) -> tuple[np.ndarray, str]:
 def window_section(image: np.ndarray, kernel: np.ndarray, stride: int, padding: int, relu_on: bool) -> None:
     """The window: patch × kernel = one output pixel (its sliders rerun only this section)."""
     st.header(tr(T + "window_header"))
-    st.markdown(tr(T + "window_text"))
+    above = st.container()  # the explanation; in presenter mode it goes under the figures, so that they fit
     k, n = kernel.shape[0], image.shape[0]
     out_n = conv.output_size(n, k, stride, padding)
     start_row, start_col = conv.half_ink_window(image, k, stride, padding)
@@ -113,6 +116,9 @@ def window_section(image: np.ndarray, kernel: np.ndarray, stride: int, padding: 
     with right:
         st.plotly_chart(figures.output(shown, row, col, tr(T + "output_title", size=out_n)),
                         key="l4_output_fig", config=NO_BAR)
+    figure_alt(tr("present.figure_alt.lesson_4", n=n, k=k, row=row, col=col, size=out_n, value=f"{shown[row, col]:.3f}"))
+    with st.container() if presenter.on() else above, fold(tr("present.text")):
+        st.markdown(tr(T + "window_text"))
     st.plotly_chart(figures.arithmetic(patch, kernel, (tr(T + "patch"), tr(T + "kernel"), tr(T + "products"))),
                     key="l4_arith_fig", config=NO_BAR)
     rows_tex = []
@@ -147,7 +153,7 @@ def channels_section(image: np.ndarray) -> None:
              r" \xrightarrow{\text{pool}} 4{\times}4{\times}16 \to 256")
     pick, formula = st.columns([1, 2], gap="medium")
     with pick:
-        j = st.slider(tr(T + "which_map"), 1, 16, 1, key="l4_map") - 1
+        j = st.slider(tr(T + "which_map"), 1, 16, 1, key=links.linked("l4_map", links.number(1, 16, default=1))) - 1
     with formula:
         st.latex(rf"\begin{{gathered}} O_{{{j + 1}}} = \sum_{{c=1}}^{{6}} X_c * K_{{{j + 1},c}} + b_{{{j + 1}}} \\"
                  rf" \text{{{tr(T + 'params_word')}}}: 5 \times 5 \times 6 \times 16 + 16 = 2416 \end{{gathered}}")
@@ -164,32 +170,35 @@ def channels_section(image: np.ndarray) -> None:
 
 
 @st.fragment
-def convolution_section(image: np.ndarray, kernel_area, size_area) -> None:
-    """Kernel (in ``kernel_area``), stride / padding / ReLU (in ``size_area``), the size formula and the
-    window: these widgets rerun only this section, not the input or the 6 → 16 section."""
+def convolution_section(image: np.ndarray, kernel_area, size_area, settings) -> None:
+    """Kernel (in ``kernel_area``), stride / padding / ReLU (in ``size_area``), the size formula (in
+    ``settings``, folded in presenter mode) and the window: these widgets rerun only this section."""
     with kernel_area:
-        k = st.radio(tr(T + "kernel_size"), [3, 5], format_func=lambda s: f"{s}×{s}", horizontal=True, key="l4_k")
+        k = st.radio(tr(T + "kernel_size"), [3, 5], format_func=lambda s: f"{s}×{s}", horizontal=True,
+                     key=links.linked("l4_k", links.choices([3, 5], 3)))
         name = st.selectbox(tr(T + "preset"), list(conv.PRESETS), format_func=names(T + "kernel_", conv.PRESETS),
-                            key=lang_key("l4_preset", "edge_horizontal"))
+                            key=links.linked(lang_key("l4_preset", "edge_horizontal"), links.choices(conv.PRESETS)))
         st.caption(tr(T + "kernel_help"))
         edited = st.data_editor(pd.DataFrame(conv.preset(name, k), columns=[str(c) for c in range(k)]),
                                 key=f"l4_kernel_{k}_{name}")
         kernel = table_to_array(edited)
     with size_area:
-        stride = st.slider(tr(T + "stride"), 1, 3, 1, key="l4_stride")
-        padding = st.slider(tr(T + "padding"), 0, 2, 0, key="l4_padding")
-        relu_on = st.checkbox(tr(T + "relu"), value=False, key="l4_relu", help=tr(T + "relu_help"))
+        stride = st.slider(tr(T + "stride"), 1, 3, 1, key=links.linked("l4_stride", links.number(1, 3, default=1)))
+        padding = st.slider(tr(T + "padding"), 0, 2, 0, key=links.linked("l4_padding", links.number(0, 2, default=0)))
+        relu_on = st.checkbox(tr(T + "relu"), value=False, key=links.linked("l4_relu", links.flag()),
+                              help=tr(T + "relu_help"))
 
     n = image.shape[0]
     out_n = conv.output_size(n, k, stride, padding)
-    st.latex(rf"O = \left\lfloor \frac{{n + 2p - k}}{{s}} \right\rfloor + 1"
-             rf" = \left\lfloor \frac{{{n} + 2 \cdot {padding} - {k}}}{{{stride}}} \right\rfloor + 1 = {out_n}"
-             rf" \qquad ({n}{{\times}}{n} \;\to\; {out_n}{{\times}}{out_n})")
-    if out_n > 0 and (n + 2 * padding - k) % stride:
-        st.caption(tr(T + "floored", room=n + 2 * padding - k, stride=stride,
-                      exact=f"{(n + 2 * padding - k) / stride:.2f}"))
-    if padding == (k - 1) // 2 and stride == 1:
-        st.caption(tr(T + "same_note"))
+    with settings:
+        st.latex(rf"O = \left\lfloor \frac{{n + 2p - k}}{{s}} \right\rfloor + 1"
+                 rf" = \left\lfloor \frac{{{n} + 2 \cdot {padding} - {k}}}{{{stride}}} \right\rfloor + 1 = {out_n}"
+                 rf" \qquad ({n}{{\times}}{n} \;\to\; {out_n}{{\times}}{out_n})")
+        if out_n > 0 and (n + 2 * padding - k) % stride:
+            st.caption(tr(T + "floored", room=n + 2 * padding - k, stride=stride,
+                          exact=f"{(n + 2 * padding - k) / stride:.2f}"))
+        if padding == (k - 1) // 2 and stride == 1:
+            st.caption(tr(T + "same_note"))
     if out_n == 0:
         st.error(tr(T + "too_small", n=n, k=k, padding=padding))
         return
@@ -200,15 +209,16 @@ def convolution_section(image: np.ndarray, kernel_area, size_area) -> None:
 def lesson_sections() -> None:
     """The input and all that is drawn from it: the input reruns these sections (not the page's text,
     quiz and links); the kernel / size section and the 6 → 16 section are fragments inside."""
-    col_input, col_kernel, col_size = st.columns([1, 1.2, 1.1], gap="medium")
-    grid_area = st.container()  # the integer grid's editor, full width under the three columns
+    settings = fold(tr("present.settings"))  # folded in presenter mode, with the size formula
+    col_input, col_kernel, col_size = settings.columns([1, 1.2, 1.1], gap="medium")
+    grid_area = settings.container()  # the integer grid's editor, full width under the three columns
     with col_input:
         st.subheader(tr(T + "input_header"))
         image, image_caption = choose_image(grid_area)
         st.caption(image_caption)
     col_kernel.subheader(tr(T + "kernel_header"))
     col_size.subheader(tr(T + "size_header"))
-    convolution_section(image, col_kernel, col_size)
+    convolution_section(image, col_kernel, col_size, settings)
     st.header(tr(T + "doc_sizes_header"))
     st.markdown(doc_sizes_table())
     channels_section(image)
@@ -228,7 +238,8 @@ def doc_sizes_table() -> str:
 
 
 st.title(tr("nav.lesson_4"))
-st.markdown(tr(T + "intro"))
+with fold(tr("present.text")):
+    st.markdown(tr(T + "intro"))
 st.info(tr("documents.cells.simple"))
 lesson_sections()
 

@@ -10,10 +10,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core import data
+from core import data, links
 from core.charts import pooling as charts
 from core.charts.panels import fmt
 from core.charts.style import NO_BAR
+from core.presenter import figure_alt, fold
 from core.ui import lang_key, lesson_links, quiz, shared_chart, tr, try_this
 from lessons import convolution as conv
 from lessons import pooling
@@ -36,7 +37,8 @@ def names(prefix: str, options) -> callable:
 
 
 def slider_in_range(label: str, top: int, key: str, default: int = 0) -> int:
-    """A 0…top slider whose remembered value is pulled back inside when the range shrinks."""
+    """A 0…top slider (kept in the URL) whose remembered value is pulled back inside when the range shrinks."""
+    key = links.linked(key, links.number(0, 99))
     st.session_state[key] = min(int(st.session_state.get(key, default)), top)
     return st.slider(label, 0, top, key=key) if top > 0 else 0
 
@@ -54,7 +56,8 @@ def choose_digit() -> tuple[np.ndarray, str]:
     except data.MnistError as error:
         st.warning(tr(f"data.{error.key}", **error.values) + " " + tr(T + "no_mnist"))
         return conv.enlarge_to_28(conv.integer_grid()), tr(T + "stand_in")
-    index = st.number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, 0, key="l5_index")
+    index = st.number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, 0,
+                            key=links.linked("l5_index", links.number(0, 9999, default=0)))
     return mnist.x_test[index] / 255.0, tr(T + "mnist_caption", index=index, label=int(mnist.y_test[index]))
 
 
@@ -71,6 +74,8 @@ def example_picture(x: np.ndarray, mode: str, size: int, stride: int) -> None:
     st.plotly_chart(cached().example(x, out, size, stride, row, col, mode,
                                      (tr(T + "input_title"), tr(T + "output_title", n=n_out))),
                     key="l5_example_fig", config=NO_BAR)
+    figure_alt(tr("present.figure_alt.lesson_5", n=n_out, row=row, col=col, mode=tr(T + f"mode_{mode}"),
+                  value=fmt(out[row, col])))
     window = pooling.pool_window(x, size, stride, row, col)
     numbers = ", ".join(fmt(v) for v in window.ravel())
     if mode == "max":
@@ -93,7 +98,7 @@ def real_section(mode: str, size: int, stride: int) -> None:
         image, caption = choose_digit()
     with kernel_pick:
         name = st.selectbox(tr(T + "kernel"), list(conv.PRESETS), format_func=names("lesson_4.kernel_", conv.PRESETS),
-                            key=lang_key("l5_kernel", "edge_vertical"))
+                            key=links.linked(lang_key("l5_kernel", "edge_vertical"), links.choices(conv.PRESETS)))
         st.caption(tr(T + "settings_reused", mode=tr(T + f"mode_{mode}"), size=size, stride=stride))
     feature = conv.relu(conv.conv2d(image, conv.preset(name, 3)))
     pooled = pooling.pool2d(feature, size, stride, mode)
@@ -200,9 +205,12 @@ def pooling_sections() -> None:
     controls, picture = st.columns([1, 2], gap="medium")
     with controls:
         mode = st.radio(tr(T + "mode"), ["max", "average"], format_func=names(T + "mode_", ["max", "average"]),
-                        horizontal=True, key=lang_key("l5_mode", "max"))
-        size = st.radio(tr(T + "size"), [2, 3], format_func=lambda s: f"{s}×{s}", horizontal=True, key="l5_size")
-        stride = st.radio(tr(T + "stride"), [1, 2, 3], index=1, horizontal=True, key="l5_stride")
+                        horizontal=True,
+                        key=links.linked(lang_key("l5_mode", "max"), links.choices(["max", "average"], "max")))
+        size = st.radio(tr(T + "size"), [2, 3], format_func=lambda s: f"{s}×{s}", horizontal=True,
+                        key=links.linked("l5_size", links.choices([2, 3], 2)))
+        stride = st.radio(tr(T + "stride"), [1, 2, 3], index=1, horizontal=True,
+                          key=links.linked("l5_stride", links.choices([1, 2, 3], 2)))
         st.caption(tr(T + "edit_help"))
         table = st.data_editor(pd.DataFrame(pooling.DOC_EXAMPLE, columns=[str(c) for c in range(4)]),
                                hide_index=True, key="l5_table")
@@ -221,7 +229,8 @@ def pooling_sections() -> None:
 
 
 st.title(tr("nav.lesson_5"))
-st.markdown(tr(T + "intro"))
+with fold(tr("present.text")):
+    st.markdown(tr(T + "intro"))
 st.info(tr("documents.cells.complex"))
 pooling_sections()
 flatten_section()

@@ -8,12 +8,15 @@ from types import SimpleNamespace
 import numpy as np
 import streamlit as st
 
+from core import links
 from core.charts import softmax as charts
 from core.charts.style import NO_BAR
+from core.presenter import figure_alt, fold
 from core.ui import lesson_links, quiz, shared_chart, tr, try_this
 from lessons import softmax as sm
 
 T = "lesson_6."
+TEMPERATURES = (0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0)
 PRESETS = {
     "zeros": [0.0] * 10,
     "confident": [0.5, -1.0, 0.8, 1.2, -0.5, 0.3, -1.5, 4.0, 0.2, 1.0],
@@ -69,7 +72,8 @@ def cross_entropy_section(probs: np.ndarray, top: int) -> None:
     """③ one-hot labels and cross-entropy of ①'s prediction (the true class reruns only this)."""
     st.header(tr(T + "ce_header"))
     st.markdown(tr(T + "ce_text"))
-    true_class = st.radio(tr(T + "true_class"), list(range(10)), index=7, horizontal=True, key="l6_true")
+    true_class = st.radio(tr(T + "true_class"), list(range(10)), index=7, horizontal=True,
+                          key=links.linked("l6_true", links.choices(range(10), 7)))
     target = sm.to_categorical(true_class, 10)
     loss = sm.cross_entropy(probs, target)
     st.latex(rf"\texttt{{to\_categorical({true_class}, 10)}} = [{', '.join(str(int(v)) for v in target)}]")
@@ -92,21 +96,25 @@ def softmax_sections() -> None:
     st.header(tr(T + "ten_header"))
     for k, value in enumerate(PRESETS["confident"]):
         st.session_state.setdefault(f"l6_z{k}", value)
-    buttons = st.columns(4)
-    for column, name in zip(buttons[:3], PRESETS):
-        column.button(tr(T + f"preset_{name}"), key=f"l6_preset_{name}", on_click=set_logits, args=(PRESETS[name],),
-                      width="stretch")
-    buttons[3].button(tr(T + "preset_random"), key="l6_preset_random", on_click=random_logits, width="stretch")
-    logits = np.zeros(10)
-    for start in (0, 5):
-        for k, column in zip(range(start, start + 5), st.columns(5)):
-            logits[k] = column.slider(f"z{k}", -5.0, 5.0, step=0.1, key=f"l6_z{k}")
-    temperature = st.select_slider(tr(T + "temperature"), options=[0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0], value=1.0,
-                                   key="l6_temperature", help=tr(T + "temperature_help"))
+    with fold(tr("present.settings")):
+        buttons = st.columns(4)
+        for column, name in zip(buttons[:3], PRESETS):
+            column.button(tr(T + f"preset_{name}"), key=f"l6_preset_{name}", on_click=set_logits, args=(PRESETS[name],),
+                          width="stretch")
+        buttons[3].button(tr(T + "preset_random"), key="l6_preset_random", on_click=random_logits, width="stretch")
+        logits = np.zeros(10)
+        for start in (0, 5):
+            for k, column in zip(range(start, start + 5), st.columns(5)):
+                logits[k] = column.slider(f"z{k}", -5.0, 5.0, step=0.1,
+                                          key=links.linked(f"l6_z{k}", links.number(-5.0, 5.0, 0.1)))
+        temperature = st.select_slider(tr(T + "temperature"), options=TEMPERATURES, value=1.0,
+                                       key=links.linked("l6_temperature", links.choices(TEMPERATURES, 1.0)),
+                                       help=tr(T + "temperature_help"))
     probs = sm.softmax(logits, temperature)
     top = int(np.argmax(probs))
     st.plotly_chart(cached().bars(logits, probs, top, (tr(T + "logits_title"), tr(T + "probs_title"))),
                     key="l6_bars_fig", config=NO_BAR)
+    figure_alt(tr("present.figure_alt.lesson_6", top=top, p=f"{probs[top]:.1%}"))
     scaled = logits / temperature
     short = [f"{v:.2f}".rstrip("0").rstrip(".") for v in scaled]  # 0.5, -1, 4
     terms = " + ".join(f"e^{{{v}}}" for v in short)
@@ -123,7 +131,8 @@ def softmax_sections() -> None:
 
 
 st.title(tr("nav.lesson_6"))
-st.markdown(tr(T + "intro"))
+with fold(tr("present.text")):
+    st.markdown(tr(T + "intro"))
 softmax_sections()
 
 try_this("lesson_6.try_this")

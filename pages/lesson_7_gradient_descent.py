@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core import links
 from core.charts import descent as charts
 from core.charts.style import NO_BAR
+from core.presenter import figure_alt, fold
 from core.ui import lang_key, lesson_links, quiz, tr, try_this
 from lessons import gradient_descent as gd
 
@@ -32,7 +34,8 @@ def tex_number(value: float) -> str:
 
 
 def rate_slider(label: str, key: str, default: float) -> float:
-    return st.select_slider(label, options=RATES, value=default, key=key, format_func=lambda r: f"{r:g}")
+    return st.select_slider(label, options=RATES, value=default, key=links.linked(key, links.choices(RATES, default)),
+                            format_func=lambda r: f"{r:g}")
 
 
 def status(path: gd.Path, name: str) -> None:
@@ -67,11 +70,14 @@ def curve_section() -> None:
     controls, picture = st.columns([1, 2], gap="medium")
     with controls:
         curve = st.radio(tr(T + "curve"), list(gd.CURVES), format_func=names(T + "curve_", gd.CURVES),
-                         horizontal=True, key=lang_key("l7_curve", "bowl"))
+                         horizontal=True,
+                         key=links.linked(lang_key("l7_curve", "bowl"), links.choices(gd.CURVES, "bowl")))
         low, high = gd.CURVE_RANGES[curve]
-        x0 = st.slider(tr(T + "start_x"), low, high, STARTS[curve], 0.1, key=f"l7_x0_{curve}")
+        x0 = st.slider(tr(T + "start_x"), low, high, STARTS[curve], 0.1,
+                       key=links.linked(f"l7_x0_{curve}", links.number(low, high, 0.1, STARTS[curve])))
         lr1 = rate_slider(tr(T + "rate"), "l7_rate1", 0.1)
-        steps1 = st.slider(tr(T + "steps"), 1, 60, 15, key="l7_steps1")
+        steps1 = st.slider(tr(T + "steps"), 1, 60, 15,
+                           key=links.linked("l7_steps1", links.number(1, 60, default=15)))
     path1 = charts.curve_path(curve, x0, lr1, steps1)
     f, df = gd.CURVES[curve]
     with picture:
@@ -79,6 +85,8 @@ def curve_section() -> None:
             curve, x0, lr1, steps1,
             {"curve": tr(T + "legend_curve"), "path": tr(T + "legend_path"), "start": tr(T + "legend_start"),
              "end": tr(T + "legend_end")}), key="l7_curve_fig", config=NO_BAR)
+        figure_alt(tr("present.figure_alt.lesson_7", x0=f"{x0:.2f}", lr=f"{lr1:g}", steps=steps1,
+                      end=f"{float(path1.points[-1][0]):.3f}"))
     slope0 = float(df(x0))
     st.latex(rf"x_1 = x_0 - \eta\, f'(x_0) = {x0:.2f} - {lr1:g} \times ({slope0:.2f}) = {x0 - lr1 * slope0:.3f}"
              rf"\qquad x_{{{len(path1.points) - 1}}} = {tex_number(path1.end[0])},\ f = {tex_number(path1.losses[-1])}")
@@ -105,10 +113,13 @@ def surface_section() -> None:
     best_loss = gd.mse(np.array(best), x, y)
     knobs, surface = st.columns([1, 2], gap="medium")
     with knobs:
-        a0 = st.slider(tr(T + "start_a"), -1.0, 3.0, -0.5, 0.1, key="l7_a0")
-        b0 = st.slider(tr(T + "start_b"), -4.0, 8.0, 6.0, 0.1, key="l7_b0")
+        a0 = st.slider(tr(T + "start_a"), -1.0, 3.0, -0.5, 0.1,
+                       key=links.linked("l7_a0", links.number(-1.0, 3.0, 0.1, -0.5)))
+        b0 = st.slider(tr(T + "start_b"), -4.0, 8.0, 6.0, 0.1,
+                       key=links.linked("l7_b0", links.number(-4.0, 8.0, 0.1, 6.0)))
         lr2 = rate_slider(tr(T + "rate"), "l7_rate2", 0.02)
-        steps2 = st.slider(tr(T + "steps"), 1, 1000, 200, key="l7_steps2")
+        steps2 = st.slider(tr(T + "steps"), 1, 1000, 200,
+                           key=links.linked("l7_steps2", links.number(1, 1000, default=200)))
         chosen = st.pills(tr(T + "optimizers"), list(gd.OPTIMIZERS), selection_mode="multi",
                           format_func=names(T + "opt_", gd.OPTIMIZERS), key=lang_key("l7_opts", list(gd.OPTIMIZERS)))
     chosen, start = tuple(chosen), (a0, b0)
@@ -151,9 +162,10 @@ def surface_section() -> None:
 
 
 st.title(tr("nav.lesson_7"))
-st.markdown(tr(T + "intro"))
-st.latex(r"\theta \leftarrow \theta - \eta \, \frac{\partial Q}{\partial \theta}")
-st.info(tr(T + "correction_direction"))
+with fold(tr("present.text")):
+    st.markdown(tr(T + "intro"))
+    st.latex(r"\theta \leftarrow \theta - \eta \, \frac{\partial Q}{\partial \theta}")
+    st.info(tr(T + "correction_direction"))
 
 curve_section()
 surface_section()

@@ -161,4 +161,4 @@ def test_figures_serialise_to_json_as_the_browser_gets_them():
             # plotly.js knows "Viridis" but not plotly.py's "RdBu_r": every scale goes as a list
             assert "colorscale" not in trace or isinstance(trace["colorscale"], list)
     signed = layers.pixel_sum_figure(np.ones((3, 3)), np.ones((3, 3)), ("a", "b", "c")).data[0].colorscale
-    assert [list(step) for step in signed if step[0] == 0.5] == [[0.5, "rgb(247,247,247)"]]  # 0 is (nearly) white
+    assert [list(step) for step in signed if step[0] == 0.5] == [[0.5, "#f7f7f7"]]  # 0 is (nearly) white

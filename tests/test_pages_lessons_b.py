@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core import data, i18n
+from core.charts import style
 from lessons import convolution as conv
 from lessons import gradient_descent as gd
 from lessons import pooling
@@ -135,7 +136,7 @@ def test_lesson_4_window_sliders_move_the_highlighted_cells():
     at.slider(key="l4_col").set_value(3).run()
     window = figure(at, "l4_input_fig")["layout"]["shapes"][-1]
     assert box_cells(window) == (16, 6, 3, 3)  # output cell (8, 3) at stride 2 looks at rows 16–18, cols 6–8
-    assert window["line"]["color"] == "#d62728"
+    assert window["line"]["color"] == style.RED
     cell = figure(at, "l4_output_fig")["layout"]["shapes"][-1]
     assert box_cells(cell) == (8, 3, 1, 1)
     layout = figure(at, "l4_input_fig")["layout"]

@@ -28,7 +28,8 @@ JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff66-\uff9f々
 ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[ ,]+[A-Za-z][A-Za-z'’-]*){4,}")
 WORD = re.compile(r"(?<![\w.\-/])[A-Za-z]{3,}(?![\w.\-/])")  # a plain word, not part of an identifier or path
 CODE = re.compile(r"```.*?```|`[^`]*`|\$\$.*?\$\$|\$[^$]*\$", re.S)
-HTML_TAG = re.compile(r"<style.*?</style>|<[^>]+>|%\{[^}]*\}", re.S)
+# Markup, not read: HTML tags, plotly's %{…} fields, and a markdown link's address ("](glossary?term=…)").
+HTML_TAG = re.compile(r"<style.*?</style>|<[^>]+>|%\{[^}]*\}|(?<=\])\([^)\s]*\)", re.S)
 KEY = re.compile(r"^[a-z_0-9]+(?:\.[A-Za-z_0-9]+)+$")
 
 # Proto fields that are not text a student reads (ids, formats, icons, internal values).

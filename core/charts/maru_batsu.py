@@ -7,13 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.colors import get_colorscale
 
 from core.charts.style import BLUE, FONT, GREEN, GREY, INK, RED, SIGNED, figure
 
-# negative weights blue, positive red, 0 white; as stops, since plotly.js has no "RdBu_r" and an
-# unvalidated figure sends the name as it is
-WEIGHTS = get_colorscale(SIGNED)
+WEIGHTS = SIGNED  # negative weights blue, positive vermillion, 0 white
 _BARE = {"showticklabels": False, "ticks": "", "showgrid": False}
 
 

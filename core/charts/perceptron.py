@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from core.charts.style import BLUE, FONT, GREY, ORANGE, RED, figure
 
 GATE_GRID = np.linspace(-0.5, 1.5, 121)
-REGION = "rgba(255,127,14,0.35)"  # ORANGE, see-through: where the perceptron answers 1
+REGION = "rgba(230,159,0,0.35)"  # ORANGE, see-through: where the perceptron answers 1
 CORNERS = np.array([[0, 0], [0, 1], [1, 0], [1, 1]])
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 

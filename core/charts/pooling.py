@@ -11,10 +11,10 @@ import plotly.graph_objects as go
 
 from core.charts import panels
 from core.charts.frozen import frozen_figure
-from core.charts.style import BLUE, GREEN, INK, ORANGE, RED
+from core.charts.style import BLUE, GREEN, INK, ORANGE, PURPLE, RED
 
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
-CHANNEL_COLOURS = [BLUE, ORANGE, GREEN, "#9467bd"]
+CHANNEL_COLOURS = [BLUE, ORANGE, GREEN, PURPLE]
 
 
 def _row_of_panels(traces: list[dict], titles: list[str], spacing: float, weights=None) -> tuple[list[dict], dict]:

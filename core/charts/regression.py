@@ -11,7 +11,7 @@ from plotly.colors import get_colorscale
 
 from core.charts.style import BLUE, GREEN, ORANGE, RED, figure
 
-SQUARE_FILL = "rgba(214,39,40,0.15)"  # RED, see-through: the square of a residual
+SQUARE_FILL = "rgba(213,94,0,0.15)"  # RED, see-through: the square of a residual
 SQUARE_EDGE = "rgba(214,39,40,0.5)"
 VIRIDIS = get_colorscale("Viridis")  # as stops: figures built without validation send names as they are
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}

@@ -10,13 +10,18 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 FONT = 15
-BLUE = "#1f77b4"
-RED = "#d62728"
-GREEN = "#2ca02c"
-ORANGE = "#ff7f0e"
-GREY = "#7f7f7f"
+# Okabe & Ito's colour-blind-safe palette (jfly.uni-koeln.de/color): about 1 student in 12 sees
+# red and green alike, so no two colours here differ only by red vs green (tests/test_palette.py).
+BLUE = "#0072B2"
+RED = "#D55E00"  # Okabe–Ito's vermillion
+GREEN = "#009E73"  # bluish green
+ORANGE = "#E69F00"
+GREY = "#555555"  # dark: a mid grey looks like GREEN to a deuteranope
+PURPLE = "#CC79A7"  # reddish purple
 INK = [[0.0, "white"], [1.0, "black"]]  # 0 = paper, high = ink (like 002's cmap=binary)
-SIGNED = "RdBu_r"  # negative blue, 0 white, positive red
+# Signed values (weights, feature maps): negative blue, 0 white, positive vermillion; a blue–orange
+# diverging scale with equal lightness steps on both sides, safe for red–green colour blindness.
+SIGNED = [[0.0, "#0b4f8c"], [0.25, "#5fa8d9"], [0.5, "#f7f7f7"], [0.75, "#e8975a"], [1.0, "#9a3d00"]]
 
 BASE_LAYOUT = {"font": {"size": FONT}, "margin": {"l": 10, "r": 10, "t": 50, "b": 10}}
 NO_BAR = {"displayModeBar": False}  # st.plotly_chart(config=NO_BAR): no toolbar over a classroom figure
