@@ -64,7 +64,7 @@ def top_bar(pages: dict, current) -> None:
     if on():
         _arrows(bar, pages, current)
     with bar, st.popover("🔗", help=tr("present.link_help")):
-        _link_box(current.url_path, tuple(page.url_path for page in pages.values()))
+        _link_box(pages, current)
 
 
 def _arrows(bar, pages: dict, current) -> None:
@@ -87,9 +87,12 @@ def figure_alt(text: str) -> None:
 
 
 @st.fragment
-def _link_box(url_path: str, page_paths: tuple) -> None:
+def _link_box(pages: dict, current) -> None:
     """The address of this page with its current settings, with Streamlit's copy button; made when
-    asked, so settings changed inside a section (a fragment) since the last full run are in it."""
+    asked, so settings changed inside a section (a fragment) since the last full run are in it.
+    (Only then are the pages' URL paths read: a Dask worker process that re-imports app.py as its
+    ``__main__`` runs it bare, where st.Page objects have none.)"""
     if st.button(tr("present.make_link"), key="present_make_link"):
-        st.code(links.current_url(url_path, page_paths), language=None, wrap_lines=True)
+        url = links.current_url(current.url_path, {page.url_path for page in pages.values()})
+        st.code(url, language=None, wrap_lines=True)
         st.caption(tr("present.link_note"))
