@@ -107,7 +107,8 @@ def test_queue_is_first_in_first_out_with_visible_positions(held):
     manager = jobs.JobManager(max_running=1, cluster=held, task=held_task)
     for seed, session in enumerate(["a", "b", "c"]):
         manager.submit(session, tiny(seed=seed), label=session)
-    assert wait_for(lambda: STARTED == [0])
+    # the task runs before its "started" message (with the pid) reaches the manager
+    assert wait_for(lambda: STARTED == [0] and manager.poll("a").pid is not None)
     a, b, c = manager.poll("a"), manager.poll("b"), manager.poll("c")
     assert (a.state, a.position, a.pid) == ("running", None, os.getpid())
     assert (b.state, b.position, b.queue_length) == ("queued", 1, 2)

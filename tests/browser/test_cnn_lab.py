@@ -68,7 +68,7 @@ def test_upload_and_a_refused_file(page, tmp_path):
     ink = template_drawing(2, np.random.default_rng(4))[..., 0]
     photo = tmp_path / "two.jpg"
     Image.fromarray(255 - ink).convert("RGB").save(photo, "JPEG")   # dark ink on white paper
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(photo))
+    page.locator(".st-key-lab_upload [data-testid='stFileUploaderDropzoneInput']").set_input_files(str(photo))
     answer = page.locator(".st-key-lab_upload_answer").get_by_text("The answer is 2")
     answer.wait_for(timeout=30_000)
     answer.scroll_into_view_if_needed()
@@ -78,7 +78,7 @@ def test_upload_and_a_refused_file(page, tmp_path):
     buffer = io.BytesIO()
     Image.fromarray(255 - ink).save(buffer, "PNG")
     broken.write_bytes(buffer.getvalue()[:400])
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(broken))
+    page.locator(".st-key-lab_upload [data-testid='stFileUploaderDropzoneInput']").set_input_files(str(broken))
     error = page.get_by_text("damaged or cut off")
     error.wait_for(timeout=30_000)
     assert page.locator(".st-key-lab_upload_answer").count() == 0
