@@ -455,7 +455,7 @@ class Session:
         self._drawn_fragments.add(delta.fragment_id)
         if kind in WIDGET_KINDS and getattr(proto, "id", ""):
             widget = Widget(proto.id, kind, proto, delta.fragment_id, run_id)
-            if widget.key != widget.id:  # a user key is unique on a page: a widget with it from before is gone
+            if widget.key not in (widget.id, "None"):  # a user key is unique on a page: a widget with it from before is gone
                 # (a fragment nested in a rerun fragment gets a new id, its widgets new ids and places)
                 for old_id in [i for i, w in self.widgets.items() if w.key == widget.key and i != widget.id]:
                     del self.widgets[old_id]
