@@ -4,7 +4,7 @@ import numpy as np
 from core.training import augment
 from core.training.augment import Augmentation
 
-NONE = Augmentation(rotation_deg=0, scale=0, shear=0, shift_px=0, thicker=0, thinner=0)
+NONE = Augmentation(rotation_deg=0, shear=0, aspect=0, scale=0, shift_px=0, thicker=0, thinner=0, renormalise=False)
 
 
 def bar() -> np.ndarray:
@@ -18,25 +18,42 @@ def test_identity_and_whole_pixel_shifts_move_pixels_exactly():
     image = np.random.default_rng(0).random((3, 28, 28)).astype(np.float32)
     eye = np.tile(np.eye(2), (3, 1, 1))
     assert np.array_equal(augment.warp(image, eye, np.zeros((3, 2))), image)
-    down_right = augment.warp(image, eye, np.tile([2.0, 1.0], (3, 1)))  # 2 rows down, 1 column right
+    down_right = augment.warp(image, eye, np.tile([-2.0, -1.0], (3, 1)))  # 2 rows down, 1 column right
     assert np.array_equal(down_right[:, 2:, 1:], image[:, :-2, :-1])
     assert not down_right[:, :2].any() and not down_right[:, :, :1].any()  # background comes in
     assert not augment.warp(image, eye, np.tile([40.0, 0.0], (3, 1))).any()  # moved off the field
 
 
 def test_half_pixel_shift_is_bilinear():
-    out = augment.warp(bar()[None], np.eye(2)[None], np.array([[0.0, 0.5]]))[0]
+    out = augment.warp(bar()[None], np.eye(2)[None], np.array([[0.0, -0.5]]))[0]
     assert np.allclose(out[5:23, 10], 0.5) and np.allclose(out[5:23, 11], 0.5)
     assert out.sum() == bar().sum()
 
 
 def test_quarter_turn_about_the_centre():
-    """A 90° rotation (y, x) → (x, 27 − y) about (13.5, 13.5): the vertical bar becomes horizontal."""
-    forward = np.array([[[0.0, -1.0], [1.0, 0.0]]])  # rows: y' = −(x − c) + c, x' = (y − c) + c
-    out = augment.warp(bar()[None], np.linalg.inv(forward), np.zeros((1, 2)))[0]
+    """A 90° turn about the field's centre (13.5, 13.5): (y, x) → (x, 27 − y)... the vertical bar
+    at column 10 becomes a horizontal one at row 27 − 10 = 17."""
+    forward = np.array([[[0.0, -1.0], [1.0, 0.0]]])
+    inverse, origin = augment.placements(bar()[None], forward, NONE, np.random.default_rng(0))
+    out = augment.warp(bar()[None], inverse, origin)[0]
     expected = np.zeros((28, 28), dtype=np.float32)
     expected[27 - 10, 5:23] = 1.0
     assert np.allclose(out, expected, atol=1e-5)
+
+
+def test_renormalised_digits_are_placed_as_the_lab_places_drawings():
+    """Whatever the turn and slant: the ink's longer side is 20 px and its centre of mass at (14, 14)
+    (bilinear sampling blurs the edge by under a pixel)."""
+    from core.lab.preprocess import centre_of_mass
+
+    small = np.zeros((28, 28), dtype=np.float32)
+    small[8:14, 6:10] = 1.0  # a 6 × 4 block off-centre
+    aug = Augmentation(**{**NONE.describe(), "rotation_deg": 15, "shear": 0.3, "renormalise": True})
+    out = augment.augment_batch(np.stack([small, bar()]), np.random.default_rng(3), aug)
+    for image in out:
+        assert np.allclose(centre_of_mass(image), (14, 14), atol=0.35)
+        rows, cols = np.flatnonzero(image.max(axis=1) > 0.2), np.flatnonzero(image.max(axis=0) > 0.2)
+        assert 19 <= max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 <= 21
 
 
 def test_thicker_strokes_gain_one_pixel_and_thinner_lose_half():

@@ -1,8 +1,9 @@
 """Augmentation that looks like digits drawn on the lab's canvas (after its MNIST-way preparation).
 
-Each training image gets its own random affine warp (rotation, scale, shear, a small shift),
-applied to a whole batch at once with bilinear sampling in numpy, and sometimes a stroke one
-pixel thicker (2×2 dilation) or half a pixel thinner (half of a 2×2 erosion). Only the training
+Each training image gets its own random affine warp (rotation, shear, aspect), is then placed as
+the lab places a drawing (core.lab.preprocess: longer side 20 px, centre of mass at (14, 14)) with
+a little jitter, all with bilinear sampling in numpy for a whole batch at once, and sometimes gets
+a stroke one pixel thicker (2×2 dilation) or half a pixel thinner (half of a 2×2 erosion). Only the training
 images change; the model stays the document's. Pure numpy, seeded: a rebuild is reproducible.
 """
 from __future__ import annotations
@@ -14,14 +15,21 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Augmentation:
-    """Ranges of the random changes (uniform in ±range; probabilities for the stroke changes)."""
+    """Ranges of the random changes (uniform in ±range; probabilities for the stroke changes).
+
+    With ``renormalise`` each warped digit is then placed as the lab places a drawing (longer side
+    of its ink 20 px, centre of mass at pixel (14, 14)), and ``scale``/``shift_px`` only jitter
+    that placement a little; without it they scale and shift the digit as it is.
+    """
 
     rotation_deg: float = 12.0
-    scale: float = 0.12  # zoom factor in 1 ± scale
     shear: float = 0.25  # x += shear · (y − centre): the slant of handwriting
-    shift_px: float = 2.0
+    aspect: float = 0.15  # width × (1 ± aspect): narrow or wide digits
+    scale: float = 0.05  # size × (1 ± scale)
+    shift_px: float = 0.5
     thicker: float = 0.2  # probability of a stroke 1 px thicker
     thinner: float = 0.15  # probability of a stroke about ½ px thinner
+    renormalise: bool = True
 
     def describe(self) -> dict:
         """The recipe as plain values, for a model's JSON."""
@@ -29,48 +37,70 @@ class Augmentation:
 
 
 CANVAS_LIKE = Augmentation()
+BOX, CENTRE, INK = 20.0, 14.0, 0.2  # core.lab.preprocess: BOX, MNIST_CENTRE, INK
 
 
 def recipe_values(recipe: dict) -> dict[str, str]:
     """A recipe (``Augmentation.describe()``, as in a model's JSON) → the numbers a sentence shows."""
     return {
-        "rotation": f"{recipe['rotation_deg']:g}", "scale": f"{100 * recipe['scale']:g}",
-        "shear": f"{recipe['shear']:g}", "shift": f"{recipe['shift_px']:g}",
+        "rotation": f"{recipe['rotation_deg']:g}", "shear": f"{recipe['shear']:g}",
+        "aspect": f"{100 * recipe['aspect']:g}", "scale": f"{100 * recipe['scale']:g}",
+        "shift": f"{recipe['shift_px']:g}",
         "thicker": f"{100 * recipe['thicker']:g}", "thinner": f"{100 * recipe['thinner']:g}",
     }
 
 
-def affine_matrices(n: int, aug: Augmentation, rng: np.random.Generator) -> np.ndarray:
-    """(n, 2, 2) random linear maps (rotation · shear · scale) from output to input coordinates."""
+def linear_maps(n: int, aug: Augmentation, rng: np.random.Generator) -> np.ndarray:
+    """(n, 2, 2) random forward maps on (y, x): rotation · shear · aspect · scale."""
     angle = np.radians(rng.uniform(-aug.rotation_deg, aug.rotation_deg, n))
-    zoom = rng.uniform(1 - aug.scale, 1 + aug.scale, n)
     shear = rng.uniform(-aug.shear, aug.shear, n)
+    aspect = rng.uniform(1 - aug.aspect, 1 + aug.aspect, n)
+    zoom = rng.uniform(1 - aug.scale, 1 + aug.scale, n)
     cos, sin = np.cos(angle), np.sin(angle)
-    # forward map A = R · S · Z on (y, x); we sample the input at A⁻¹ · output
-    forward = np.empty((n, 2, 2))
-    forward[:, 0, 0] = cos
-    forward[:, 0, 1] = -sin
-    forward[:, 1, 0] = sin
-    forward[:, 1, 1] = cos
-    shear_m = np.zeros((n, 2, 2))
-    shear_m[:, 0, 0] = 1.0
-    shear_m[:, 1, 1] = 1.0
-    shear_m[:, 1, 0] = shear  # x' = x + shear · y
-    forward = forward @ shear_m * zoom[:, None, None]
-    return np.linalg.inv(forward)
+    rotation = np.stack([np.stack([cos, -sin], -1), np.stack([sin, cos], -1)], -2)
+    slant = np.zeros((n, 2, 2))
+    slant[:, 0, 0] = 1.0
+    slant[:, 1, 1] = aspect
+    slant[:, 1, 0] = shear  # x' = aspect · x + shear · y
+    return rotation @ slant * zoom[:, None, None]
 
 
-def warp(images: np.ndarray, inverse: np.ndarray, shifts: np.ndarray) -> np.ndarray:
-    """(n, h, w) images, (n, 2, 2) inverse maps and (n, 2) shifts (y, x) → warped images.
-
-    Bilinear sampling about the image centre; outside the image is 0 (background).
-    """
-    n, h, w = images.shape
-    centre = np.array([(h - 1) / 2, (w - 1) / 2])
+def _pixel_grid(h: int, w: int) -> np.ndarray:
+    """(2, h·w) float32 (row, column) of every pixel."""
     yy, xx = np.mgrid[0:h, 0:w]
-    grid = (np.stack([yy.ravel(), xx.ravel()], axis=0) - centre[:, None]).astype(np.float32)  # (2, h·w)
-    source = inverse.astype(np.float32) @ (grid[None] - shifts[:, :, None].astype(np.float32))
-    source += centre[None, :, None].astype(np.float32)  # (n, 2, h·w): where each output pixel samples
+    return np.stack([yy.ravel(), xx.ravel()]).astype(np.float32)
+
+
+def placements(images: np.ndarray, forward: np.ndarray, aug: Augmentation, rng: np.random.Generator):
+    """(inverse maps (n, 2, 2), origins (n, 2)) so that output pixel p samples the input at
+    inverse · p + origin: each digit turned by ``forward`` about its centre of mass, then placed."""
+    n, h, w = images.shape
+    grid = _pixel_grid(h, w)
+    mass = images.reshape(n, -1)
+    total = np.maximum(mass.sum(axis=1), 1e-6)
+    com = (mass @ grid.T) / total[:, None]  # (n, 2) centre of mass (row, column)
+    shift = rng.uniform(-aug.shift_px, aug.shift_px, (n, 2))
+    if aug.renormalise:
+        # where the ink lands under ``forward``; its longer side is set to 20 px as the lab does
+        moved = forward.astype(np.float32) @ (grid[None] - com[:, :, None].astype(np.float32))
+        ink = mass > INK * mass.max(axis=1, keepdims=True)
+        low = np.where(ink[:, None], moved, np.inf).min(axis=2)
+        high = np.where(ink[:, None], moved, -np.inf).max(axis=2)
+        extent = np.maximum((high - low).max(axis=1) + 1.0, 1.0)
+        forward = forward * (BOX / extent)[:, None, None]
+        target = CENTRE + shift
+    else:
+        target = (np.array([(h - 1) / 2, (w - 1) / 2]) + shift)
+        com = np.broadcast_to(np.array([(h - 1) / 2, (w - 1) / 2]), (n, 2))
+    inverse = np.linalg.inv(forward)
+    origin = com - np.einsum("nij,nj->ni", inverse, target)
+    return inverse, origin
+
+
+def warp(images: np.ndarray, inverse: np.ndarray, origin: np.ndarray) -> np.ndarray:
+    """(n, h, w) images → each output pixel p sampled at inverse · p + origin (bilinear; 0 outside)."""
+    n, h, w = images.shape
+    source = inverse.astype(np.float32) @ _pixel_grid(h, w)[None] + origin[:, :, None].astype(np.float32)
     y, x = source[:, 0], source[:, 1]
     y0, x0 = np.floor(y), np.floor(x)
     fy, fx = y - y0, x - x0
@@ -96,10 +126,9 @@ def augment_batch(images: np.ndarray, rng: np.random.Generator, aug: Augmentatio
     """(n, 28, 28[, 1]) float images in [0, 1] → randomly warped and re-stroked copies, same shape."""
     shape = images.shape
     batch = images.reshape(shape[0], shape[1], shape[2]).astype(np.float32)
+    inverse, origin = placements(batch, linear_maps(len(batch), aug, rng), aug, rng)
+    out = warp(batch, inverse, origin)
     n = len(batch)
-    inverse = affine_matrices(n, aug, rng)
-    shifts = rng.uniform(-aug.shift_px, aug.shift_px, (n, 2))
-    out = warp(batch, inverse, shifts)
     pick = rng.uniform(size=n)
     thicker = pick < aug.thicker
     thinner = (pick >= aug.thicker) & (pick < aug.thicker + aug.thinner)
