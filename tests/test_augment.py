@@ -4,7 +4,8 @@ import numpy as np
 from core.training import augment
 from core.training.augment import Augmentation
 
-NONE = Augmentation(rotation_deg=0, shear=0, aspect=0, scale=0, shift_px=0, thicker=0, thinner=0, renormalise=False)
+NONE = Augmentation(rotation_deg=0, shear=0, aspect=0, scale=0, shift_px=0, thicker=0, thinner=0, renormalise=False,
+                    contrast=(0.0, 1.0))
 
 
 def bar() -> np.ndarray:
@@ -31,8 +32,8 @@ def test_half_pixel_shift_is_bilinear():
 
 
 def test_quarter_turn_about_the_centre():
-    """A 90° turn about the field's centre (13.5, 13.5): (y, x) → (x, 27 − y)... the vertical bar
-    at column 10 becomes a horizontal one at row 27 − 10 = 17."""
+    """A 90° turn about the field's centre (13.5, 13.5): the vertical bar at column 10, rows 5…22,
+    becomes a horizontal one at row 27 − 10 = 17, columns 5…22."""
     forward = np.array([[[0.0, -1.0], [1.0, 0.0]]])
     inverse, origin = augment.placements(bar()[None], forward, NONE, np.random.default_rng(0))
     out = augment.warp(bar()[None], inverse, origin)[0]
@@ -65,6 +66,13 @@ def test_thicker_strokes_gain_one_pixel_and_thinner_lose_half():
     wide[5:23, 10:13] = 1.0
     thin = augment.augment_batch(wide[None], rng, Augmentation(**{**NONE.describe(), "thinner": 1.0}))[0]
     assert np.allclose(thin[5:22, 10:12], 1.0) and np.allclose(thin[5:23, 12], 0.5)
+
+
+def test_contrast_stretch_maps_low_to_black_and_high_to_white():
+    grey = np.full((1, 28, 28), 0.45, dtype=np.float32)
+    grey[0, 0, 0], grey[0, 0, 1] = 0.05, 0.9
+    out = augment.augment_batch(grey, np.random.default_rng(0), Augmentation(**{**NONE.describe(), "contrast": (0.1, 0.8)}))
+    assert out[0, 0, 0] == 0.0 and out[0, 0, 1] == 1.0 and np.isclose(out[0, 5, 5], 0.5)  # (0.45 − 0.1) / 0.7
 
 
 def test_seeded_shapes_range_and_reproducible():
