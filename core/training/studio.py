@@ -75,7 +75,7 @@ def report_every(config: TrainConfig, points: int = 200, most: int = 20) -> int:
     return max(2, min(most, round(updates / points)))
 
 
-AUGMENT_SECONDS_PER_IMAGE = 9e-5  # core.training.augment: 4.9 CPU s per 54,000 images on the class laptop
+AUGMENT_SECONDS_PER_IMAGE = 1.2e-4  # core.training.augment in model.fit: +1.35 CPU s per 10,800 images (colab_cnn, measured)
 
 
 def numbers(config: TrainConfig, seconds_per_image: float | None = None) -> dict:
