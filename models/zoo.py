@@ -216,10 +216,12 @@ def pretrained_meta(key: str) -> dict | None:
         return None
 
 
+def augmented_models() -> list[str]:
+    """Keys of the shipped models trained with augmentation (their JSON holds the recipe)."""
+    return [key for key in REGISTRY if isinstance((pretrained_meta(key) or {}).get("augmentation"), dict)]
+
+
 def shipped_augmentation() -> dict | None:
     """The augmentation recipe the shipped weights were trained with (from their JSON), or None."""
-    for key in REGISTRY:
-        recipe = (pretrained_meta(key) or {}).get("augmentation")
-        if isinstance(recipe, dict):
-            return recipe
-    return None
+    keys = augmented_models()
+    return pretrained_meta(keys[0])["augmentation"] if keys else None

@@ -4,7 +4,7 @@ import streamlit as st
 
 from core.training.augment import recipe_values
 from core.ui import PAGES, tr, tr_list
-from models.zoo import REGISTRY, pretrained_meta, shipped_augmentation
+from models.zoo import REGISTRY, augmented_models, pretrained_meta, shipped_augmentation
 
 st.title("🥋 CNN Dojo")
 st.markdown(tr("home.intro"))
@@ -21,7 +21,8 @@ def shipped_training(meta: dict) -> tuple[str, str]:
     """(epochs, data) of how a shipped model was trained, from its JSON (scripts/pretrain.py)."""
     if "best_epoch" not in meta:  # weights of the older recipe: epochs chosen on the test set
         return str(meta["epochs_trained"]), tr("home.trained_data_old")
-    data = tr("home.trained_data", images=f"{meta['training_images']:,}", held_out=f"{meta['validation_images']:,}")
+    data = tr("home.trained_data" if meta.get("augmentation") else "home.trained_data_plain",
+              images=f"{meta['training_images']:,}", held_out=f"{meta['validation_images']:,}")
     return tr("home.trained_epochs", best=meta["best_epoch"], ran=meta["epochs_trained"]), data
 
 
@@ -36,7 +37,8 @@ st.header(tr("home.models_title"))
 st.caption(tr("home.models_caption"))
 recipe = shipped_augmentation()
 if recipe:
-    st.caption(tr("home.pretrained_caption", recipe=tr("home.augmentation", **recipe_values(recipe))))
+    st.caption(tr("home.pretrained_caption", recipe=tr("home.augmentation", **recipe_values(recipe)),
+                  models=", ".join(f"{REGISTRY[k].doc} {tr(f'models.{k}.name')}" for k in augmented_models())))
 rows = []
 for key, entry in REGISTRY.items():
     meta = pretrained_meta(key)

@@ -32,8 +32,9 @@ SCHEDULE = {
 }
 
 
-def pretrain(key: str, budget_minutes: float | None = None) -> dict:
-    """Train one registry model as described above; save it if it holds the document's figure."""
+def pretrain(key: str, budget_minutes: float | None = None, augmented: bool = True) -> dict:
+    """Train one registry model as described above (``augmented=False``: on the plain images);
+    save it if it holds the document's figure."""
     import keras
     import numpy as np
     import tensorflow as tf
@@ -52,7 +53,7 @@ def pretrain(key: str, budget_minutes: float | None = None) -> dict:
     # the augmentation's own cost, measured on one epoch's worth of batches (CPU seconds)
     rng = np.random.default_rng(0)
     started = time.process_time()
-    for start in range(0, len(x_train), settings.batch_size):
+    for start in range(0, len(x_train) if augmented else 0, settings.batch_size):
         augment.augment_batch(x_train[start:start + settings.batch_size], rng)
     augment_seconds = time.process_time() - started
 
@@ -79,9 +80,12 @@ def pretrain(key: str, budget_minutes: float | None = None) -> dict:
 
     stopper = keras.callbacks.EarlyStopping(
         monitor="val_accuracy", mode="max", patience=patience, restore_best_weights=True)
+    if augmented:
+        inputs = {"x": augment.augmented_batches(x_train, y_train, settings.batch_size, SEED)}
+    else:
+        inputs = {"x": x_train, "y": y_train, "batch_size": settings.batch_size, "shuffle": True}
     history = model.fit(
-        augment.augmented_batches(x_train, y_train, settings.batch_size, SEED),
-        validation_data=(x_val, y_val), epochs=most_epochs,
+        **inputs, validation_data=(x_val, y_val), epochs=most_epochs,
         callbacks=[Clock(), stopper], verbose=2,
     )
     # the only look at the test set: the kept weights, once
@@ -94,14 +98,14 @@ def pretrain(key: str, budget_minutes: float | None = None) -> dict:
         "learning_rate": settings.learning_rate,
         "batch_size": settings.batch_size,
         "training_images": len(x_train),
-        "validation": f"the last {VALIDATION_IMAGES:,} training images (not augmented, never trained on)",
+        "validation": f"the last {VALIDATION_IMAGES:,} training images (never trained on, not augmented)",
         "validation_images": VALIDATION_IMAGES,
         "epochs_trained": len(epoch_seconds),
         "best_epoch": int(np.argmax(history.history["val_accuracy"])) + 1,
         "max_epochs": most_epochs,
         "early_stopping_patience": patience,
-        "augmentation": augment.CANVAS_LIKE.describe(),
-        "augmentation_cpu_seconds_per_epoch": round(augment_seconds, 2),
+        "augmentation": augment.CANVAS_LIKE.describe() if augmented else None,
+        "augmentation_cpu_seconds_per_epoch": round(augment_seconds, 2) if augmented else None,
         "document_settings": {
             "epochs": settings.epochs,
             "training_images": 60000 - (6000 if settings.validation == "split" else 0),
@@ -137,12 +141,13 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("keys", nargs="*", help=f"models to train (default: all): {', '.join(zoo.REGISTRY)}")
     parser.add_argument("--budget-minutes", type=float, help="stop a model after the epoch that passes this")
+    parser.add_argument("--plain", action="store_true", help="train on the plain images (no augmentation)")
     args = parser.parse_args(argv)
     unknown = [key for key in args.keys if key not in zoo.REGISTRY]
     if unknown:
         parser.error(f"unknown model {', '.join(unknown)}; choose from {', '.join(zoo.REGISTRY)}")
     for key in args.keys or list(zoo.REGISTRY):
-        meta = pretrain(key, args.budget_minutes)
+        meta = pretrain(key, args.budget_minutes, augmented=not args.plain)
         print(f"== {key}: test accuracy {meta['test_accuracy']:.4f}, best epoch {meta['best_epoch']} of "
               f"{meta['epochs_trained']}, {meta['seconds_per_epoch']:.0f} s/epoch, saved={meta['saved']}", flush=True)
 

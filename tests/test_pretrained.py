@@ -44,13 +44,13 @@ def test_the_lab_default_is_retrained():
 @pytest.mark.parametrize("key", RETRAINED)
 def test_epochs_were_chosen_on_the_held_out_images(key):
     """The kept epoch is the best validation epoch; validation = the last 6,000 training images,
-    the recipe is the augmentation's, and the document's own figure is only claimed where it exists."""
+    the recipe is the augmentation's (or none), and the document's own figure is only claimed where it exists."""
     meta = zoo.pretrained_meta(key)
     val = meta["history"]["val_accuracy"]
     assert meta["best_epoch"] == val.index(max(val)) + 1 <= meta["epochs_trained"] == len(val)
     assert meta["training_images"] + meta["validation_images"] == 60000 and meta["validation_images"] == 6000
     assert "test_accuracy_per_epoch" not in meta  # the test set is not looked at during training
-    assert meta["augmentation"] == augment.CANVAS_LIKE.describe()
+    assert meta["augmentation"] in (augment.CANVAS_LIKE.describe(), None)
     entry = zoo.REGISTRY[key]
     assert meta["document_accuracy"] == entry.reported_accuracy
     assert meta["required_accuracy"] == entry.target_accuracy
