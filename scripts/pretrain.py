@@ -4,7 +4,8 @@
 
 Each model keeps its document's layers, optimizer, learning rate and batch size. Unlike the
 documents, it trains on the first 54,000 training images with canvas-like augmentation
-(core.training.augment: rotation, scale, shear, shift, stroke width) and holds out the last
+(core.training.augment: turn, slant, width, placed as the lab places drawings, stroke width;
+--plain: none) and holds out the last
 6,000, unaugmented, for validation: the weights of the epoch with the best validation accuracy
 are kept (early stopping). The test set is used once, at the end, to score the result; weights
 scoring below the document's figure on it are not written (the shipped ones stay). Saved without
