@@ -2,8 +2,9 @@
 import pandas as pd
 import streamlit as st
 
+from core.training.augment import recipe_values
 from core.ui import PAGES, tr, tr_list
-from models.zoo import REGISTRY, pretrained_meta
+from models.zoo import REGISTRY, augmented_models, pretrained_meta, shipped_augmentation
 
 st.title("🥋 CNN Dojo")
 st.markdown(tr("home.intro"))
@@ -20,11 +21,32 @@ for section in ("lessons", "lab", "training"):
     for index, page in enumerate(pages):
         columns[index % 3].page_link(page.path, label=tr(f"nav.{page.key}"), icon=page.icon)
 
+def shipped_training(meta: dict) -> tuple[str, str]:
+    """(epochs, data) of how a shipped model was trained, from its JSON (scripts/pretrain.py)."""
+    if "best_epoch" not in meta:  # weights of the older recipe: epochs chosen on the test set
+        return str(meta["epochs_trained"]), tr("home.trained_data_old")
+    data = tr("home.trained_data" if meta.get("augmentation") else "home.trained_data_plain",
+              images=f"{meta['training_images']:,}", held_out=f"{meta['validation_images']:,}")
+    return tr("home.trained_epochs", best=meta["best_epoch"], ran=meta["epochs_trained"]), data
+
+
+def document_training(entry) -> str:
+    """The document's own epochs and data, as the studio's "document settings" train."""
+    d = entry.defaults
+    images = 60000 - round(60000 * d.validation_split) if d.validation == "split" else 60000
+    return tr("home.document_training", epochs=d.epochs, images=f"{images:,}")
+
+
 st.header(tr("home.models_title"))
 st.caption(tr("home.models_caption"))
+recipe = shipped_augmentation()
+if recipe:
+    st.caption(tr("home.pretrained_caption", recipe=tr("home.augmentation", **recipe_values(recipe)),
+                  models=", ".join(f"{REGISTRY[k].doc} {tr(f'models.{k}.name')}" for k in augmented_models())))
 rows = []
 for key, entry in REGISTRY.items():
     meta = pretrained_meta(key)
+    epochs, data = shipped_training(meta) if meta else ("—", "—")
     rows.append({
         tr("home.col_key"): key,
         tr("home.col_document"): entry.doc,
@@ -33,6 +55,9 @@ for key, entry in REGISTRY.items():
         tr("home.col_parameters"): meta["parameters"] if meta else None,
         tr("home.col_accuracy"): meta["test_accuracy"] * 100 if meta else None,
         tr("home.col_seconds"): meta["seconds_per_epoch"] if meta else None,
+        tr("home.col_shipped_epochs"): epochs,
+        tr("home.col_shipped_data"): data,
+        tr("home.col_document_training"): document_training(entry),
     })
 st.dataframe(
     pd.DataFrame(rows),
@@ -51,8 +76,6 @@ for key in REGISTRY:
 with st.expander(tr("home.corrections_title")):
     for key, entry in REGISTRY.items():
         st.markdown(f"- **{tr(f'models.{key}.name')}** ({entry.doc}): {tr(f'models.{key}.note')}")
-        if (pretrained_meta(key) or {}).get("augmentation"):
-            st.markdown(f"  {tr(f'models.{key}.pretrained_note')}")
 
 st.header(tr("home.howto_title"))
 st.markdown("\n".join(f"1. {step}" for step in tr_list("home.howto")))

@@ -63,7 +63,8 @@ def keep_dropout(index: int) -> None:
 def load(config: TrainConfig) -> None:
     """Put a config into the sliders (document settings, class preset, another model)."""
     S.update(studio.settings_from_config(config))
-    for name in ("key", "epochs", "batch_size", "optimizer", "learning_rate", "train_size", "validation_split", "seed"):
+    for name in ("key", "epochs", "batch_size", "optimizer", "learning_rate", "train_size", "validation_split", "seed",
+                 "augment"):
         st.session_state[wkey(name)] = S[name]
     for index, rate in enumerate(S["dropout"]):
         st.session_state[wkey(f"dropout_{index}")] = rate
@@ -216,10 +217,12 @@ with section(tr(T + "settings_title")):
             st.slider(tr(T + "dropout", n=i + 1), 0.0, 0.9, step=0.05, key=widget(f"dropout_{i}", rate),
                       on_change=keep_dropout, args=(i,), disabled=busy)
         st.number_input(tr(T + "seed"), 0, 9999, step=1, key=widget("seed"), on_change=keep, args=("seed",), disabled=busy)
+        st.toggle(tr(T + "augment"), key=widget("augment"), on_change=keep, args=("augment",), disabled=busy,
+                  help=tr(T + "augment_help"))
 
     config = studio.config_from_settings(S)
-    here = measured.get((key, config.batch_size))
-    n = studio.numbers(config, studio.seconds_per_image(key, here, config.batch_size))
+    here = measured.get((key, config.batch_size, config.augment))
+    n = studio.numbers(config, studio.seconds_per_image(key, here, config.batch_size, config.augment))
     with st.container(border=True):
         st.markdown(tr(T + "numbers", n_fit=f"{n['n_fit']:,}", n_val=f"{n['n_val']:,}", batch=n["batch_size"],
                        updates=f"{n['updates_per_epoch']:,}", last=n["last_batch"], epochs=n["epochs"],
@@ -235,7 +238,7 @@ with section(tr(T + "settings_title")):
                 if status["running"] >= status["max_running"]:
                     raise jobs.ClusterBusy()
                 with st.spinner(tr(T + "measuring_now")):
-                    measured[(key, config.batch_size)] = manager.measure(config)
+                    measured[(key, config.batch_size, config.augment)] = manager.measure(config)
                 st.rerun()
             except jobs.ClusterBusy:
                 st.warning(tr(T + "measure_busy"))

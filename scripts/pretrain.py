@@ -1,13 +1,19 @@
-"""Train the five seed CNNs on full MNIST with their document settings; write the shipped weights.
+"""Train the five seed CNNs on MNIST for the lab's canvas; write the shipped weights.
 
-    MNIST_PATH=../shared/data/mnist.npz .venv/bin/python scripts/pretrain.py [key ...]
+    MNIST_PATH=../shared/data/mnist.npz .venv/bin/python scripts/pretrain.py [key ...] [--budget-minutes M]
 
-Each model trains with its document's optimizer, learning rate, batch size and validation,
-stops as soon as its test accuracy reaches the document's figure (or after its epochs), and is
-saved without optimizer state as models/pretrained/<key>.keras with <key>.json beside it.
+Each model keeps its document's layers, optimizer, learning rate and batch size. Unlike the
+documents, it trains on the first 54,000 training images with canvas-like augmentation
+(core.training.augment: turn, slant, width, placed as the lab places drawings, stroke width;
+--plain: none) and holds out the last
+6,000, unaugmented, for validation: the weights of the epoch with the best validation accuracy
+are kept (early stopping). The test set is used once, at the end, to score the result; weights
+scoring below the document's figure on it are not written (the shipped ones stay). Saved without
+optimizer state as models/pretrained/<key>.keras with <key>.json (the recipe and the scores) beside it.
 """
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -16,85 +22,75 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # a script of the project: it uses models/ and core/ from the tree
 PRETRAINED = ROOT / "models" / "pretrained"
 SEED = 2024
-# LeNet-5 with the document's plain SGD overfits MNIST (100 % training accuracy) and stalls at
-# 98.65 % on the test set; random shifts of up to 2 px (training images only, the model unchanged)
-# take it past 98.8 % and make it steadier on off-centre drawings. Recorded in its JSON.
-SHIFT_AUGMENTATION = {"lenet5": 2}
+VALIDATION_IMAGES = 6000  # the last 6,000 training images, never trained on
+# key → (most epochs, patience: epochs without a better validation accuracy before stopping)
+SCHEDULE = {
+    "colab_cnn": (30, 5),
+    "lenet5": (60, 8),
+    "three_conv": (20, 4),
+    "keras_mnist_cnn": (16, 4),
+    "qiita_cnn": (16, 4),
+}
 
 
-def shifted_batches(images, labels, batch_size: int, max_shift: int, seed: int):
-    """A keras PyDataset of shuffled batches, each image moved by up to ±max_shift pixels (zero fill)."""
+def pretrain(key: str, budget_minutes: float | None = None, augmented: bool = True) -> dict:
+    """Train one registry model as described above (``augmented=False``: on the plain images);
+    save it if it holds the document's figure."""
     import keras
     import numpy as np
-
-    class Shifted(keras.utils.PyDataset):
-        def __init__(self):
-            super().__init__()
-            self.rng = np.random.default_rng(seed)
-            self.order = self.rng.permutation(len(images))
-            self.padded = np.pad(images, ((0, 0), (max_shift, max_shift), (max_shift, max_shift), (0, 0)))
-
-        def __len__(self):
-            return -(-len(images) // batch_size)
-
-        def __getitem__(self, index):
-            rows = self.order[index * batch_size:(index + 1) * batch_size]
-            dy, dx = self.rng.integers(0, 2 * max_shift + 1, size=(2, len(rows)))
-            batch = np.stack([self.padded[r, y:y + 28, x:x + 28] for r, y, x in zip(rows, dy, dx)])
-            return batch, labels[rows]
-
-        def on_epoch_end(self):
-            self.order = self.rng.permutation(len(images))
-
-    return Shifted()
-
-
-def pretrain(key: str) -> dict:
-    """Train one registry model to its target and save it; return the recorded metadata."""
-    import keras
+    import tensorflow as tf
 
     from core import data, storage
+    from core.training import augment
     from models import zoo
 
     entry = zoo.REGISTRY[key]
     settings = entry.defaults
     mnist = data.load_mnist()
-    x_train, y_train = data.normalise(mnist.x_train), data.one_hot(mnist.y_train)
-    x_test, y_test = data.normalise(mnist.x_test), data.one_hot(mnist.y_test)
+    x_all, y_all = data.normalise(mnist.x_train), data.one_hot(mnist.y_train)
+    x_train, y_train = x_all[:-VALIDATION_IMAGES], y_all[:-VALIDATION_IMAGES]
+    x_val, y_val = x_all[-VALIDATION_IMAGES:], y_all[-VALIDATION_IMAGES:]
 
+    # the augmentation's own cost, measured on one epoch's worth of batches (CPU seconds)
+    rng = np.random.default_rng(0)
+    started = time.process_time()
+    for start in range(0, len(x_train) if augmented else 0, settings.batch_size):
+        augment.augment_batch(x_train[start:start + settings.batch_size], rng)
+    augment_seconds = time.process_time() - started
+
+    tf.config.threading.set_intra_op_parallelism_threads(2)  # the machine has two cores
+    tf.config.threading.set_inter_op_parallelism_threads(1)
     keras.utils.set_random_seed(SEED)
     model = zoo.compile_model(zoo.build(key), settings.optimizer, settings.learning_rate)
+    most_epochs, patience = SCHEDULE[key]
     epoch_seconds: list[float] = []
-    test_history: list[float] = []
+    deadline = time.monotonic() + budget_minutes * 60 if budget_minutes else None
 
-    class StopAtTarget(keras.callbacks.Callback):
-        """Evaluate on the test set after each epoch; stop once the document's figure is met."""
+    class Clock(keras.callbacks.Callback):
+        """Time each epoch, print it, and stop after the epoch that passes the wall-clock budget."""
 
         def on_epoch_begin(self, epoch, logs=None):
             self.started = time.perf_counter()
 
         def on_epoch_end(self, epoch, logs=None):
             epoch_seconds.append(time.perf_counter() - self.started)
-            _, accuracy = self.model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
-            test_history.append(float(accuracy))
-            print(f"{key} epoch {epoch + 1}: {epoch_seconds[-1]:.0f}s test_acc={accuracy:.4f}", flush=True)
-            if accuracy >= entry.target_accuracy:
+            print(f"{key} epoch {epoch + 1}: {epoch_seconds[-1]:.0f}s val_acc={logs['val_accuracy']:.4f}", flush=True)
+            if deadline is not None and time.monotonic() > deadline:
+                print(f"{key}: time budget reached", flush=True)
                 self.model.stop_training = True
 
-    fit_args = {}
-    if settings.validation == "test":
-        fit_args["validation_data"] = (x_test, y_test)
-    elif settings.validation == "split":
-        fit_args["validation_split"] = settings.validation_split
-    shift = SHIFT_AUGMENTATION.get(key, 0)
-    if shift:
-        inputs = {"x": shifted_batches(x_train, y_train, settings.batch_size, shift, SEED)}
+    stopper = keras.callbacks.EarlyStopping(
+        monitor="val_accuracy", mode="max", patience=patience, restore_best_weights=True)
+    if augmented:
+        inputs = {"x": augment.augmented_batches(x_train, y_train, settings.batch_size, SEED)}
     else:
-        inputs = {"x": x_train, "y": y_train, "batch_size": settings.batch_size}
+        inputs = {"x": x_train, "y": y_train, "batch_size": settings.batch_size, "shuffle": True}
     history = model.fit(
-        **inputs, epochs=settings.pretrain_epochs or settings.epochs,
-        callbacks=[StopAtTarget()], verbose=2, **fit_args,
+        **inputs, validation_data=(x_val, y_val), epochs=most_epochs,
+        callbacks=[Clock(), stopper], verbose=2,
     )
+    # the only look at the test set: the kept weights, once
+    x_test, y_test = data.normalise(mnist.x_test), data.one_hot(mnist.y_test)
     test_loss, test_accuracy = model.evaluate(x_test, y_test, batch_size=1000, verbose=0)
     meta = {
         "key": key,
@@ -102,30 +98,59 @@ def pretrain(key: str) -> dict:
         "optimizer": settings.optimizer,
         "learning_rate": settings.learning_rate,
         "batch_size": settings.batch_size,
+        "training_images": len(x_train),
+        "validation": f"the last {VALIDATION_IMAGES:,} training images (never trained on, not augmented)",
+        "validation_images": VALIDATION_IMAGES,
         "epochs_trained": len(epoch_seconds),
-        "validation": settings.validation,
-        "augmentation": f"random shifts of up to ±{shift} px" if shift else None,
+        "best_epoch": int(np.argmax(history.history["val_accuracy"])) + 1,
+        "max_epochs": most_epochs,
+        "early_stopping_patience": patience,
+        "augmentation": augment.CANVAS_LIKE.describe() if augmented else None,
+        "augmentation_cpu_seconds_per_epoch": round(augment_seconds, 2) if augmented else None,
+        "document_settings": {
+            "epochs": settings.epochs,
+            "training_images": 60000 - (6000 if settings.validation == "split" else 0),
+            "validation": settings.validation,
+            "augmentation": None,
+        },
+        "document_accuracy": entry.reported_accuracy,
+        "required_accuracy": entry.target_accuracy,
         "seed": SEED,
         "test_loss": float(test_loss),
         "test_accuracy": float(test_accuracy),
-        "test_accuracy_per_epoch": test_history,
-        "seconds_per_epoch": sum(epoch_seconds) / len(epoch_seconds),
+        # the studio's time estimate: a quiet machine's figure (bench/epoch_seconds.py) is kept if there
+        "seconds_per_epoch": (zoo.pretrained_meta(key) or {}).get("seconds_per_epoch")
+        or round(sum(epoch_seconds) / len(epoch_seconds), 1),
+        "pretrain_seconds_per_epoch": round(sum(epoch_seconds) / len(epoch_seconds), 1),
         "history": {name: [float(v) for v in values] for name, values in history.history.items()},
         "parameters": model.count_params(),
         "layers": zoo.layer_table(model),
         "versions": storage.versions(),
     }
+    if test_accuracy < entry.target_accuracy:
+        print(f"{key}: test accuracy {test_accuracy:.4f} is below {entry.target_accuracy}: not saved", flush=True)
+        meta["saved"] = False
+        return meta
     storage.save_atomic(storage.without_optimizer(model), PRETRAINED / f"{key}.keras", meta)
+    meta["saved"] = True
     return meta
 
 
-def main(keys: list[str]) -> None:
+def main(argv: list[str]) -> None:
     from models import zoo
 
-    for key in keys or list(zoo.REGISTRY):
-        meta = pretrain(key)
-        print(f"== {key}: test accuracy {meta['test_accuracy']:.4f} after {meta['epochs_trained']} epochs, "
-              f"{meta['seconds_per_epoch']:.0f} s/epoch", flush=True)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("keys", nargs="*", help=f"models to train (default: all): {', '.join(zoo.REGISTRY)}")
+    parser.add_argument("--budget-minutes", type=float, help="stop a model after the epoch that passes this")
+    parser.add_argument("--plain", action="store_true", help="train on the plain images (no augmentation)")
+    args = parser.parse_args(argv)
+    unknown = [key for key in args.keys if key not in zoo.REGISTRY]
+    if unknown:
+        parser.error(f"unknown model {', '.join(unknown)}; choose from {', '.join(zoo.REGISTRY)}")
+    for key in args.keys or list(zoo.REGISTRY):
+        meta = pretrain(key, args.budget_minutes, augmented=not args.plain)
+        print(f"== {key}: test accuracy {meta['test_accuracy']:.4f}, best epoch {meta['best_epoch']} of "
+              f"{meta['epochs_trained']}, {meta['seconds_per_epoch']:.0f} s/epoch, saved={meta['saved']}", flush=True)
 
 
 if __name__ == "__main__":

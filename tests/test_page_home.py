@@ -25,6 +25,21 @@ def test_home_model_table_lists_the_five_cnns():
     assert table["Document"].tolist() == ["000", "001", "002", "003", "004"]
 
 
+def test_home_says_how_each_shipped_model_was_trained_beside_the_documents_settings():
+    at = open_page("pages/home.py", "en")
+    table = at.dataframe[0].value.set_index("Key")
+    meta = zoo.pretrained_meta("colab_cnn")
+    shipped = table.loc["colab_cnn"]
+    assert shipped["Epochs (shipped weights)"] == f"{meta['best_epoch']} (of {meta['epochs_trained']} run)"
+    assert shipped["Training data (shipped weights)"] == "54,000 + augmentation (6,000 validation)"
+    assert shipped["Document's settings (the studio's \"document settings\")"] == "15 epochs, 54,000, no augmentation"
+    assert table.loc["lenet5", "Document's settings (the studio's \"document settings\")"] == "500 epochs, 60,000, no augmentation"
+    caption = " ".join(c.value for c in at.caption)
+    assert "004 Colab CNN" in caption and "rotation ±5°" in caption and "last 6,000 training images" in caption
+    ja = open_page("pages/home.py", "ja")
+    assert "データ拡張" in " ".join(c.value for c in ja.caption)
+
+
 def test_home_warns_about_missing_weights_and_still_renders(tmp_path, monkeypatch):
     for path in zoo.PRETRAINED_DIR.glob("*.json"):
         if path.stem != "qiita_cnn":

@@ -88,10 +88,15 @@ def test_model_choice_loads_its_document_settings_and_the_buttons_work():
     at.selectbox(key=k("key")).set_value("keras_mnist_cnn").run()
     assert [s.value for s in at.slider if "Dropout" in s.label] == [0.25, 0.5]
     assert (at.radio(key=k("optimizer")).value, at.select_slider(key=k("learning_rate")).value) == ("adadelta", 1.0)
+    assert at.toggle(key=k("augment")).value is False  # the document's own training: no augmentation
     button(at, "Class preset").click().run()
     assert (at.radio(key=k("optimizer")).value, at.select_slider(key=k("batch_size")).value) == ("adam", 128)
+    assert at.toggle(key=k("augment")).value is True
     button(at, "Document settings").click().run()
     assert at.radio(key=k("optimizer")).value == "adadelta" and at.select_slider(key=k("epochs")).value == 12
+    assert at.toggle(key=k("augment")).value is False
+    at.toggle(key=k("augment")).set_value(True).run()
+    assert at.session_state["studio_settings"]["augment"] is True  # kept, so the run's config carries it
 
 
 def test_a_short_run_shows_its_results_and_joins_the_lab_picker(tmp_path, monkeypatch):
@@ -187,6 +192,6 @@ def test_measure_runs_on_a_worker():
     at.selectbox(key=k("key")).set_value("lenet5").run()
     button(at, "Measure batch size").click().run(timeout=240)
     assert not at.exception
-    seconds = at.session_state["studio_measured"][("lenet5", at.select_slider(key=k("batch_size")).value)]
+    seconds = at.session_state["studio_measured"][("lenet5", at.select_slider(key=k("batch_size")).value, False)]
     assert 0 < seconds < 5
     assert "Time measured just now on a training worker" in texts(at)

@@ -32,6 +32,9 @@ def test_seconds_per_image_from_a_measurement_or_the_shipped_record(monkeypatch)
     n = studio.numbers(TrainConfig.document("colab_cnn"), studio.seconds_per_image("colab_cnn"))
     assert n["seconds_per_epoch"] == pytest.approx(6.48) and n["seconds"] == pytest.approx(97.2)
     assert studio.seconds_per_image("lenet5") is None  # no record: no estimate
+    # augmenting adds its own 1.2e-4 s per image to the record (a measurement includes it already)
+    assert studio.seconds_per_image("colab_cnn", augment=True) == pytest.approx(7.2 / 60000 + 1.2e-4)
+    assert studio.seconds_per_image("colab_cnn", 0.064, 128, augment=True) == pytest.approx(0.0005)
 
 
 def test_every_shipped_record_has_its_epoch_time():
@@ -51,6 +54,9 @@ def test_settings_snap_to_the_sliders_and_come_back_as_a_config():
     config.check()
     assert (config.key, config.optimizer, config.dropout, config.epochs) == ("keras_mnist_cnn", "adadelta", (0.25, 0.5), 12)
     assert studio.config_from_settings(studio.settings_from_config(TrainConfig.document("lenet5"))).dropout is None
+    assert settings["augment"] is False and config.augment is False  # document settings: as the documents
+    settings["augment"] = True
+    assert studio.config_from_settings(settings).augment is True
 
 
 def test_reports_are_frequent_for_short_runs_and_every_20_batches_for_long_ones():

@@ -97,6 +97,7 @@ def test_class_preset_uses_the_documents_model_with_fast_settings():
     preset = timebox.class_preset("colab_cnn")
     assert (preset.optimizer, preset.batch_size, preset.validation_split) == ("adam", 128, 0.1)
     assert preset.dropout == (0.5,) and preset.train_size == 60000
+    assert preset.augment is True  # the class preset augments; the document settings do not
     for key in timebox.CLASS_PRESETS:
         timebox.class_preset(key).check()
 

@@ -51,6 +51,26 @@ def test_document_config_matches_the_registry(key):
     assert engine.TrainConfig.from_dict(json.loads(json.dumps(config.to_dict()))) == config
 
 
+def test_document_settings_do_not_augment_and_augment_travels_in_the_config():
+    config = engine.TrainConfig.document("lenet5")
+    assert config.augment is False
+    config.augment = True
+    assert engine.TrainConfig.from_dict(json.loads(json.dumps(config.to_dict()))).augment is True
+
+
+def test_an_augmented_run_trains_on_changed_images_but_is_validated_on_plain_ones(mnist):
+    """Same seed, same settings: only the training images differ, so the losses differ; the
+    number of updates and the validation images are the same."""
+    plain = engine.train(small(validation_split=0.2), mnist)
+    changed = engine.train(small(validation_split=0.2, augment=True), mnist)
+    assert changed.config.augment and changed.status == "completed"
+    assert changed.samples_seen == plain.samples_seen == 1600
+    assert changed.history["loss"][0] != plain.history["loss"][0]
+    assert len(changed.history["val_accuracy"]) == 1 and changed.test_accuracy > 0.5
+    x, y = engine.fit_inputs(changed.config, *engine.split_data(changed.config, mnist)[:2])["x"][0]
+    assert x.shape == (64, 28, 28, 1) and y.shape == (64, 10)
+
+
 def test_document_004_epoch_is_422_updates():
     config = engine.TrainConfig.document("colab_cnn")
     assert config.split_sizes() == (54000, 6000)

@@ -61,19 +61,21 @@ def _render(strokes_px, pen: float, oversample: int = 2) -> np.ndarray:
     return rgba
 
 
-def template_strokes(digit: int, rng: np.random.Generator, variant: int | None = None):
+def template_strokes(digit: int, rng: np.random.Generator, variant: int | None = None,
+                     heights=(60, 250), pens=(8, 32), pen_share: float = 0.25):
     """Random pen strokes of ``digit`` in canvas pixels, and a pen width.
 
     Height 60–250 px, width 0.55–0.9 of it, slant ±0.3, rotation ±10°, jitter, anywhere on
-    the canvas; pen 8–32 px (at most a quarter of the height).
+    the canvas; pen 8–32 px (at most a quarter of the height). ``heights``, ``pens`` and
+    ``pen_share`` change those ranges (small digits, thick pens).
     """
     variants = TEMPLATES[digit]
     strokes = variants[rng.integers(len(variants)) if variant is None else variant]
-    height = rng.uniform(60, 250)
+    height = rng.uniform(*heights)
     width = height * rng.uniform(0.55, 0.9)
     slant = rng.uniform(-0.3, 0.3)
     turn = math.radians(rng.uniform(-10, 10))
-    pen = min(rng.uniform(8, 32), height / 4)
+    pen = min(rng.uniform(*pens), height * pen_share)
     out = []
     for stroke in strokes:
         pts = np.array(stroke, dtype=float)
@@ -91,22 +93,24 @@ def template_strokes(digit: int, rng: np.random.Generator, variant: int | None =
     return [[(float(px), float(py)) for px, py in stroke + shift] for stroke in out], float(pen)
 
 
-def template_drawing(digit: int, rng: np.random.Generator) -> np.ndarray:
-    """One random (280, 280, 4) uint8 canvas drawing of ``digit`` from its pen strokes."""
-    strokes, pen = template_strokes(digit, rng)
+def template_drawing(digit: int, rng: np.random.Generator, **ranges) -> np.ndarray:
+    """One random (280, 280, 4) uint8 canvas drawing of ``digit`` from its pen strokes
+    (``ranges``: see template_strokes)."""
+    strokes, pen = template_strokes(digit, rng, **ranges)
     return _render(strokes, pen)
 
 
-def redrawn_mnist(image28: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def redrawn_mnist(image28: np.ndarray, rng: np.random.Generator,
+                  heights=(60, 250), pens=(8, 32), pen_share: float = 0.25) -> np.ndarray:
     """An MNIST (28, 28) uint8 digit re-drawn on the canvas with a thick pen → (280, 280, 4) uint8.
 
-    Its thin core (the brightest pixels, scaled up) is traced with a round pen of 8–32 px;
-    the digit is 60–250 px tall, slanted ±0.25 and placed anywhere.
+    Its thin core (the brightest pixels, scaled up) is traced with a round pen of 8–32 px (at
+    most a quarter of the height); the digit is 60–250 px tall, slanted ±0.25 and placed anywhere.
     """
     rows = np.flatnonzero(image28.max(axis=1) > 60)
     cols = np.flatnonzero(image28.max(axis=0) > 60)
     crop = Image.fromarray(image28[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1])
-    height = rng.uniform(60, 250)
+    height = rng.uniform(*heights)
     scale = height / crop.height
     slant = rng.uniform(-0.25, 0.25)
     size = (max(2, int(crop.width * scale)), max(2, int(crop.height * scale)))
@@ -118,7 +122,7 @@ def redrawn_mnist(image28: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     sheet = sheet.transform(sheet.size, Image.Transform.AFFINE,
                             (1, slant, -slant * size[1] / 2, 0, 1, 0), Image.Resampling.BILINEAR)
     core = sheet.point(lambda v: 255 if v > 200 else 0)
-    pen = min(rng.uniform(8, 32), height / 4)
+    pen = min(rng.uniform(*pens), height * pen_share)
     radius = max(1, int(pen / 2 - scale * 0.5))
     thick = core.filter(ImageFilter.MaxFilter(2 * radius + 1)).filter(ImageFilter.GaussianBlur(0.7))
     canvas = Image.new("L", (CANVAS, CANVAS), 0)
@@ -134,19 +138,20 @@ def redrawn_mnist(image28: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return rgba
 
 
-def drawing_set(per_digit: int, seed: int = 0, mnist=None) -> tuple[np.ndarray, np.ndarray]:
+def drawing_set(per_digit: int, seed: int = 0, mnist=None, **ranges) -> tuple[np.ndarray, np.ndarray]:
     """``per_digit`` template drawings of each digit (and as many re-drawn MNIST test digits if
-    ``mnist`` test arrays (x, y) are given) → (N, 280, 280, 4) uint8 drawings, (N,) labels."""
+    ``mnist`` test arrays (x, y) are given) → (N, 280, 280, 4) uint8 drawings, (N,) labels.
+    ``ranges`` (heights, pens, pen_share) go to both kinds of drawing."""
     rng = np.random.default_rng(seed)
     images, labels = [], []
     for digit in range(10):
         for _ in range(per_digit):
-            images.append(template_drawing(digit, rng))
+            images.append(template_drawing(digit, rng, **ranges))
             labels.append(digit)
     if mnist is not None:
         x, y = mnist
         for digit in range(10):
             for index in rng.choice(np.flatnonzero(y == digit), per_digit, replace=False):
-                images.append(redrawn_mnist(x[index], rng))
+                images.append(redrawn_mnist(x[index], rng, **ranges))
                 labels.append(digit)
     return np.stack(images), np.array(labels)

@@ -19,7 +19,8 @@ Validation: the documents that validate on the test set (001, 003) are trained w
 held-out split here (``validation_split=0``) and report test metrics at the end, as every run
 does; document 004 keeps its 10 % split (54,000 training images → 422 updates at batch 128).
 The split is a seeded random draw from the training subset (Keras' own split takes the last
-rows), and validation runs at each completed epoch end with batch size 1000. A run stopped or
+rows), and validation runs at each completed epoch end with batch size 1000. With ``augment``
+only the training images are changed (core.training.augment); validation and test images never. A run stopped or
 diverged in the middle of an epoch records that partial epoch only in ``batch_history`` (no
 validation for it); a stopped run is still evaluated on the test set, a diverged one is not.
 """
@@ -70,6 +71,7 @@ class TrainConfig:
     validation_split: float = 0.0  # fraction of the subset held out for validation (0 = none)
     seed: int = 0
     progress_every: int = 20  # batches between progress reports
+    augment: bool = False  # canvas-like augmentation of the training images (core.training.augment)
 
     @classmethod
     def document(cls, key: str) -> "TrainConfig":
@@ -246,6 +248,16 @@ def split_data(config: TrainConfig, mnist) -> tuple[np.ndarray, np.ndarray, np.n
     if len(val_rows) == 0:
         return x_fit, y_fit, None, None
     return x_fit, y_fit, mnist_data.normalise(mnist.x_train[val_rows]), mnist_data.one_hot(mnist.y_train[val_rows])
+
+
+def fit_inputs(config: TrainConfig, x_fit: np.ndarray, y_fit: np.ndarray) -> dict:
+    """The data arguments of ``model.fit``: the arrays, shuffled each epoch, or with ``augment`` a
+    seeded stream of freshly augmented batches (same batches per epoch; the model is unchanged)."""
+    if not config.augment:
+        return {"x": x_fit, "y": y_fit, "batch_size": config.batch_size, "shuffle": True}
+    from core.training import augment
+
+    return {"x": augment.augmented_batches(x_fit, y_fit, config.batch_size, config.seed)}
 
 
 def build_model(config: TrainConfig):
@@ -462,8 +474,8 @@ def train(
 
     fit_begun = time.perf_counter()
     model.fit(
-        x_fit, y_fit, batch_size=config.batch_size, epochs=config.epochs,
-        shuffle=True, verbose=0, callbacks=[_engine_class()(run)],
+        **fit_inputs(config, x_fit, y_fit), epochs=config.epochs,
+        verbose=0, callbacks=[_engine_class()(run)],
     )
     fit_seconds = time.perf_counter() - fit_begun
     run.training_ended = time.perf_counter()  # samples/s stays that of the training from here on
@@ -553,7 +565,7 @@ def measure_batch_seconds(config: TrainConfig, mnist, batches: int = 5) -> float
             marks.append(time.perf_counter())
 
     begun = time.perf_counter()
-    model.fit(x, y, batch_size=config.batch_size, epochs=1, shuffle=False, verbose=0, callbacks=[Clock()])
+    model.fit(**fit_inputs(config, x, y), epochs=1, verbose=0, callbacks=[Clock()])
     if len(marks) <= warm_up:  # a batch so large that the data holds no timed batch
         return (marks[-1] - begun) / len(marks)
     return (marks[-1] - marks[warm_up - 1]) / (len(marks) - warm_up)

@@ -49,6 +49,7 @@ def settings_from_config(config: TrainConfig) -> dict:
         "train_size": int(config.train_size),
         "validation_split": float(config.validation_split),
         "seed": int(config.seed),
+        "augment": bool(config.augment),
     }
 
 
@@ -60,6 +61,7 @@ def config_from_settings(settings: dict) -> TrainConfig:
         optimizer=settings["optimizer"], learning_rate=float(settings["learning_rate"]),
         dropout=rates or None, train_size=int(settings["train_size"]),
         validation_split=round(float(settings["validation_split"]), 4), seed=int(settings["seed"]),
+        augment=bool(settings.get("augment", False)),
     )
     return dataclasses.replace(config, progress_every=report_every(config))
 
@@ -71,6 +73,9 @@ def report_every(config: TrainConfig, points: int = 200, most: int = 20) -> int:
     """
     updates = config.batches_per_epoch() * config.epochs
     return max(2, min(most, round(updates / points)))
+
+
+AUGMENT_SECONDS_PER_IMAGE = 1.2e-4  # core.training.augment in model.fit: +1.35 CPU s per 10,800 images (colab_cnn, measured)
 
 
 def numbers(config: TrainConfig, seconds_per_image: float | None = None) -> dict:
@@ -93,18 +98,20 @@ def numbers(config: TrainConfig, seconds_per_image: float | None = None) -> dict
     return out
 
 
-def seconds_per_image(key: str, measured_update: float | None = None, batch_size: int | None = None) -> float | None:
+def seconds_per_image(key: str, measured_update: float | None = None, batch_size: int | None = None,
+                      augment: bool = False) -> float | None:
     """Training seconds per image here: from a measurement if given, else the shipped model's record.
 
     The record's ``seconds_per_epoch`` is bench/epoch_seconds.py's figure for all 60,000 training
-    images at the document's batch size, whatever validation the document uses.
+    images at the document's batch size, whatever validation the document uses; with ``augment``
+    the augmentation's own cost per image is added to it (a measurement includes it already).
     """
     if measured_update and batch_size:
         return measured_update / batch_size
     meta = zoo.pretrained_meta(key) or {}
     if not meta.get("seconds_per_epoch"):
         return None
-    return float(meta["seconds_per_epoch"]) / TRAIN_IMAGES
+    return float(meta["seconds_per_epoch"]) / TRAIN_IMAGES + (AUGMENT_SECONDS_PER_IMAGE if augment else 0.0)
 
 
 def run_label(key: str, index: int) -> str:

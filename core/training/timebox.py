@@ -195,8 +195,10 @@ CLASS_PRESETS = {
 
 
 def class_preset(key: str):
-    """The class preset of a registry model as a TrainConfig (document dropout, 10 % validation)."""
+    """The class preset of a registry model as a TrainConfig (document dropout, 10 % validation,
+    canvas-like augmentation: +1.35 CPU s per 10,800 images, about +20 s for the 3 epochs of colab_cnn)."""
     from core.training import engine
 
     config = engine.TrainConfig.document(key)
-    return dataclasses.replace(config, **CLASS_PRESETS[key], validation_split=0.1, train_size=MAX_IMAGES)
+    return dataclasses.replace(config, **CLASS_PRESETS[key], validation_split=0.1, train_size=MAX_IMAGES,
+                               augment=True)
