@@ -238,9 +238,9 @@ def doc_sizes_table() -> str:
 
 
 st.title(tr("nav.lesson_4"))
-with fold(tr("present.text")):
+with fold(tr("present.text")):  # the explanation and the brain analogy fold away in presenter mode
     st.markdown(tr(T + "intro"))
-st.info(tr("documents.cells.simple"))
+    st.info(tr("documents.cells.simple"))
 lesson_sections()
 
 try_this("lesson_4.try_this")

@@ -229,9 +229,9 @@ def pooling_sections() -> None:
 
 
 st.title(tr("nav.lesson_5"))
-with fold(tr("present.text")):
+with fold(tr("present.text")):  # the explanation and the brain analogy fold away in presenter mode
     st.markdown(tr(T + "intro"))
-st.info(tr("documents.cells.complex"))
+    st.info(tr("documents.cells.complex"))
 pooling_sections()
 flatten_section()
 dropout_section()
