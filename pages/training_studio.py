@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core import gallery
+from core import gallery, links
 from core.charts import digits
 from core.charts import training as charts
 from core.training import jobs
@@ -41,7 +41,7 @@ trained: dict = st.session_state.setdefault("trained_models", {})
 def wkey(name: str) -> str:
     """A widget's key, per language: a radio or selectbox reports its value by its label, and a label
     that changed with the language would come back as a plain string."""
-    return f"_studio_{name}_{lang()}"
+    return f"_studio_{name}__{lang()}"
 
 
 def widget(name: str, value=None) -> str:
@@ -49,6 +49,14 @@ def widget(name: str, value=None) -> str:
     key = wkey(name)
     if key not in st.session_state:
         st.session_state[key] = S[name] if value is None else value
+    return key
+
+
+def linked_widget(name: str, check: links.Check) -> str:
+    """``widget(name)`` kept in the URL (core.links); a value that came with a link goes into the settings
+    too (a widget's on_change runs only for a student's own change)."""
+    key = links.linked(widget(name), check)
+    S[name] = st.session_state[key]
     return key
 
 
@@ -175,7 +183,10 @@ busy = view is not None and view.active
 with section(tr(T + "model_title") + (f": {S['key']}" if busy else "")):
     model_names = {k: f"{REGISTRY[k].doc} · {tr(f'models.{k}.name')} ({k})" for k in REGISTRY}  # (format_func runs
     # outside the script under AppTest, so the texts are looked up here)
-    st.selectbox(tr(T + "model"), list(REGISTRY), key=widget("key"), disabled=busy, format_func=model_names.get,
+    model_key = links.linked(widget("key"), links.choices(REGISTRY))
+    if st.session_state[model_key] != S["key"]:  # a link's model: its document settings, as choosing it does
+        load(TrainConfig.document(st.session_state[model_key]))
+    st.selectbox(tr(T + "model"), list(REGISTRY), key=model_key, disabled=busy, format_func=model_names.get,
                  on_change=lambda: load(TrainConfig.document(st.session_state[wkey("key")])))
     key = S["key"]
     meta = pretrained_meta(key) or {}
@@ -201,23 +212,23 @@ with section(tr(T + "settings_title")):
     b2.button("🎓 " + tr(T + "preset_button"), disabled=busy, on_click=lambda: load(timebox.class_preset(key)))
     c1, c2 = st.columns(2)
     with c1:
-        st.select_slider(tr(T + "epochs"), studio.EPOCH_CHOICES, key=widget("epochs"), on_change=keep, args=("epochs",), disabled=busy)
-        st.select_slider(tr(T + "batch_size"), studio.BATCH_CHOICES, key=widget("batch_size"), on_change=keep,
+        st.select_slider(tr(T + "epochs"), studio.EPOCH_CHOICES, key=linked_widget("epochs", links.choices(studio.EPOCH_CHOICES)), on_change=keep, args=("epochs",), disabled=busy)
+        st.select_slider(tr(T + "batch_size"), studio.BATCH_CHOICES, key=linked_widget("batch_size", links.choices(studio.BATCH_CHOICES)), on_change=keep,
                          args=("batch_size",), disabled=busy)
-        st.radio(tr(T + "optimizer"), studio.OPTIMIZERS, key=widget("optimizer"), on_change=keep, args=("optimizer",),
+        st.radio(tr(T + "optimizer"), studio.OPTIMIZERS, key=linked_widget("optimizer", links.choices(studio.OPTIMIZERS)), on_change=keep, args=("optimizer",),
                  horizontal=True, disabled=busy, format_func={o: tr(T + f"optimizer_{o}") for o in studio.OPTIMIZERS}.get)
-        st.select_slider(tr(T + "learning_rate"), studio.LR_CHOICES, key=widget("learning_rate"), on_change=keep,
+        st.select_slider(tr(T + "learning_rate"), studio.LR_CHOICES, key=linked_widget("learning_rate", links.choices(studio.LR_CHOICES)), on_change=keep,
                          args=("learning_rate",), format_func=lambda v: f"{v:g}", disabled=busy, help=tr(T + "learning_rate_help"))
     with c2:
-        st.slider(tr(T + "train_size"), min_value=1000, max_value=60000, step=1000, key=widget("train_size"),
+        st.slider(tr(T + "train_size"), min_value=1000, max_value=60000, step=1000, key=linked_widget("train_size", links.number(1000, 60000, 1000)),
                   on_change=keep, args=("train_size",), disabled=busy)
-        st.slider(tr(T + "validation_split"), min_value=0.0, max_value=0.5, step=0.05, key=widget("validation_split"),
+        st.slider(tr(T + "validation_split"), min_value=0.0, max_value=0.5, step=0.05, key=linked_widget("validation_split", links.number(0.0, 0.5, 0.05)),
                   on_change=keep, args=("validation_split",), disabled=busy, format="%.2f")
         for i, rate in enumerate(S["dropout"]):
             st.slider(tr(T + "dropout", n=i + 1), 0.0, 0.9, step=0.05, key=widget(f"dropout_{i}", rate),
                       on_change=keep_dropout, args=(i,), disabled=busy)
-        st.number_input(tr(T + "seed"), 0, 9999, step=1, key=widget("seed"), on_change=keep, args=("seed",), disabled=busy)
-        st.toggle(tr(T + "augment"), key=widget("augment"), on_change=keep, args=("augment",), disabled=busy,
+        st.number_input(tr(T + "seed"), 0, 9999, step=1, key=linked_widget("seed", links.number(0, 9999, 1)), on_change=keep, args=("seed",), disabled=busy)
+        st.toggle(tr(T + "augment"), key=linked_widget("augment", links.flag(default=None)), on_change=keep, args=("augment",), disabled=busy,
                   help=tr(T + "augment_help"))
 
     config = studio.config_from_settings(S)
@@ -246,7 +257,7 @@ with section(tr(T + "settings_title")):
 # --- 3. time box and start ---------------------------------------------------------------------
 st.header(tr(T + "start_title"))
 budgets = (0,) + timebox.BUDGETS
-st.radio(tr(T + "budget"), budgets, key=widget("budget"), on_change=keep, args=("budget",), horizontal=True,
+st.radio(tr(T + "budget"), budgets, key=linked_widget("budget", links.choices(budgets, 0)), on_change=keep, args=("budget",), horizontal=True,
          disabled=busy, format_func={b: tr(T + "budget_off") if b == 0 else f"{b} s" for b in budgets}.get,
          help=tr(T + "budget_help"))
 st.checkbox(tr(T + "tensorboard"), key=widget("tensorboard"), on_change=keep, args=("tensorboard",), disabled=busy,

@@ -125,3 +125,26 @@ def test_a_link_opens_the_lab_with_its_model_and_ignores_an_unknown_one():
     at = open_link("pages/test_explorer.py", explorer_model="trained:someone else's run")
     assert at.selectbox(key="explorer_model__ja").value == "colab_cnn"  # the default, and out of the URL
     assert url(at)["explorer_model"] == "colab_cnn"
+
+
+def test_a_link_opens_the_studio_with_its_model_and_settings():
+    """The model's document settings come first (as choosing it does), then the link's own settings on top."""
+    at = open_link("pages/training_studio.py", _studio_key="lenet5", _studio_epochs="3", _studio_learning_rate="0.01",
+                   _studio_train_size="5000", _studio_budget="60", _studio_optimizer="sgd")
+    assert at.selectbox(key="_studio_key__ja").value == "lenet5"
+    assert at.select_slider(key="_studio_epochs__ja").value == 3
+    assert at.select_slider(key="_studio_learning_rate__ja").value == 0.01
+    assert at.slider(key="_studio_train_size__ja").value == 5000
+    assert at.radio(key="_studio_budget__ja").value == 60 and at.radio(key="_studio_optimizer__ja").value == "sgd"
+    settings = at.session_state["studio_settings"]  # what Start would train
+    assert (settings["key"], settings["epochs"], settings["learning_rate"], settings["train_size"]) == ("lenet5", 3, 0.01, 5000)
+    assert (settings["budget"], settings["optimizer"]) == (60, "sgd")
+    assert settings["batch_size"] == 128  # not in the link: lenet5's document batch size
+    at.select_slider(key="_studio_epochs__ja").set_value(5).run()
+    assert url(at)["_studio_epochs"] == "5" and url(at)["_studio_key"] == "lenet5"
+
+
+def test_a_bad_studio_link_keeps_the_defaults():
+    at = open_link("pages/training_studio.py", _studio_key="resnet50", _studio_epochs="7")
+    assert at.selectbox(key="_studio_key__ja").value == "colab_cnn"
+    assert at.session_state["studio_settings"]["epochs"] == 15  # 004's document setting

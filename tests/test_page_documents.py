@@ -31,11 +31,11 @@ def test_the_studio_shows_each_documents_code_and_its_reported_result(lang):
     assert not at.exception
     assert at.code[0].value.strip() == documents.listing("colab_cnn").strip()  # the default model, document 004
     assert ("資料004は" if lang == "ja" else "Document 004 gives the code") in texts(at)
-    at.selectbox(key=f"_studio_key_{lang}").set_value("three_conv").run()
+    at.selectbox(key=f"_studio_key__{lang}").set_value("three_conv").run()
     assert at.code[0].value.strip() == documents.listing("three_conv").strip()
     assert "99.41 %" in texts(at) and "0.0201" in texts(at)  # 003's printed 0.9940999…, 0.020143…
     assert "validation_data=(x_test, y_test)" in texts(at)  # why the test set is not for validation
-    at.selectbox(key=f"_studio_key_{lang}").set_value("qiita_cnn").run()
+    at.selectbox(key=f"_studio_key__{lang}").set_value("qiita_cnn").run()
     assert "98.42 %" in texts(at)
 
 

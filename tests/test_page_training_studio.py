@@ -21,7 +21,7 @@ def studio(lang="en"):
 
 
 def k(name, lang="en"):
-    return f"_studio_{name}_{lang}"
+    return f"_studio_{name}__{lang}"
 
 
 def texts(at):
