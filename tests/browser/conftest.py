@@ -45,9 +45,9 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, app_url):
-    """A fresh 1280×720 tab (a projector) that blocks and records non-local requests."""
+def new_tab(browser):
+    """A fresh 1280×720 tab (a projector) in a context of its own (another computer, as far as the server
+    knows) that records console errors and blocks and records non-local requests → (context, tab)."""
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     tab = context.new_page()
     tab.console_errors = []
@@ -64,6 +64,13 @@ def page(browser, app_url):
             route.abort()
 
     context.route("**/*", guard)
+    return context, tab
+
+
+@pytest.fixture
+def page(browser, app_url):
+    """``new_tab``'s tab, closed after the test."""
+    context, tab = new_tab(browser)
     tab.app_url = app_url
     yield tab
     context.close()

@@ -3,7 +3,7 @@ settings in a fresh browser (a second context: no shared session or storage), a 
 gets a toast and no traceback, and in presenter mode the → / ← keys step through the lessons."""
 from urllib.parse import parse_qs, urlparse
 
-from tests.browser.conftest import choose_language, wait_for_app
+from tests.browser.conftest import choose_language, new_tab, wait_for_app
 
 # A page opened by its own address makes Streamlit's frontend probe /<page>/_stcore/health first
 # (404, see tests/browser/test_offline_tour.py): the only console error allowed here.
@@ -11,13 +11,8 @@ PROBE_404 = "Failed to load resource: the server responded with a status of 404 
 
 
 def open_tab(browser, url: str, wait: bool = True):
-    """A fresh browser context (its own cookies and storage: another computer, as far as the server knows)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 720})
-    tab = context.new_page()
-    tab.console_errors = []
-    tab.outside_requests = []
-    tab.on("console", lambda message: message.type == "error" and tab.console_errors.append(message.text))
-    tab.on("pageerror", lambda error: tab.console_errors.append(str(error)))
+    """A fresh browser context (another computer, as far as the server knows) on ``url``."""
+    context, tab = new_tab(browser)
     tab.goto(url, timeout=120_000)
     if wait:
         wait_for_app(tab, timeout=180_000)
