@@ -152,7 +152,7 @@ def overfitting() -> None:
                "val_accuracy": None, "test_loss": doc.test_loss, "test_accuracy": doc.test_accuracy,
                "gap": documents.gap_points(doc.train_accuracy, doc.test_accuracy), "verdict": "fine"}
     table = pd.DataFrame([studio.generalisation_row(row, verdicts) for row in [doc_row] + [s for _, s in checked]])
-    st.dataframe(table.rename(columns=dict(zip(table.columns, tr_list(O + "columns")))), hide_index=True)
+    st.table(table.rename(columns=dict(zip(table.columns, tr_list(O + "columns")))).set_index(tr_list(O + "columns")[0]))
     st.caption(tr(O + "table_caption", limit=f"{studio.OVERFIT_GAP_POINTS:g}") + " " + tr(O + "doc_002_note"))
     labels = {name: tr(O + name) for name in ("loss", "accuracy", "epoch", "train", "validation", "test")}
     by_label = {r.label: r for r, _ in checked}

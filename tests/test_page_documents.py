@@ -48,7 +48,9 @@ def test_overfitting_sets_002s_numbers_beside_the_class_runs(lang):
     at.session_state["studio_runs"] = [fake_run()]
     at.run()
     assert not at.exception
-    table = next(d.value for d in at.dataframe if len(d.value) == 2 and d.value.shape[1] == 8)
+    (table,) = [t.value for t in at.table]  # a small st.table (the run table stays the page's last dataframe)
+    assert table.index.tolist()[0] == ("資料002" if lang == "ja" else "Document 002")
+    table = table.reset_index()
     gaps = table.iloc[:, 6].tolist()
     assert gaps == ["+0.28", "+1.50"]  # 002: 98.70 − 98.42; the run: 99.0 − 97.5
     assert table.iloc[0, 3] == "—" and table.iloc[1, 3] == "97.90"  # 002 kept no validation; the run's last epoch
