@@ -249,15 +249,19 @@ class Gallery:
         finally:
             connection.close()
 
+    def _read(self, query: str) -> list:
+        """The rows of one read-only query, on a connection of its own (closed after)."""
+        connection = self._connect()
+        try:
+            return connection.execute(query).fetchall()
+        finally:
+            connection.close()
+
     def pool(self, include_hidden: bool = False, with_raw: bool = False) -> Pool:
         """The drawings, oldest first; hidden ones only with ``include_hidden``."""
         columns = "id, digit, image, created, hidden" + (", raw" if with_raw else "")
         where = "" if include_hidden else " WHERE hidden = 0"
-        connection = self._connect()
-        try:
-            rows = connection.execute(f"SELECT {columns} FROM drawings{where} ORDER BY id").fetchall()
-        finally:
-            connection.close()
+        rows = self._read(f"SELECT {columns} FROM drawings{where} ORDER BY id")
         n = len(rows)
         images = np.frombuffer(b"".join(row[2] for row in rows), dtype=np.uint8).reshape(n, FIELD, FIELD)
         raws = None
@@ -275,11 +279,7 @@ class Gallery:
     def counts(self, include_hidden: bool = False) -> np.ndarray:
         """(10,) number of drawings per digit meant."""
         where = "" if include_hidden else " WHERE hidden = 0"
-        connection = self._connect()
-        try:
-            rows = connection.execute(f"SELECT digit, COUNT(*) FROM drawings{where} GROUP BY digit").fetchall()
-        finally:
-            connection.close()
+        rows = self._read(f"SELECT digit, COUNT(*) FROM drawings{where} GROUP BY digit")
         counts = np.zeros(10, dtype=np.int64)
         for digit, count in rows:
             counts[digit] = count
