@@ -179,34 +179,11 @@ collect()
 view = manager.poll(SID)
 busy = view is not None and view.active
 
-# --- 1. the model (while a run is on, sections 1 and 2 fold away so that the live view moves up) ----
-with section(tr(T + "model_title") + (f": {S['key']}" if busy else "")):
-    model_names = {k: f"{REGISTRY[k].doc} · {tr(f'models.{k}.name')} ({k})" for k in REGISTRY}  # (format_func runs
-    # outside the script under AppTest, so the texts are looked up here)
-    model_key = links.linked(widget("key"), links.choices(REGISTRY))
-    if st.session_state[model_key] != S["key"]:  # a link's model: its document settings, as choosing it does
-        load(TrainConfig.document(st.session_state[model_key]))
-    st.selectbox(tr(T + "model"), list(REGISTRY), key=model_key, disabled=busy, format_func=model_names.get,
-                 on_change=lambda: load(TrainConfig.document(st.session_state[wkey("key")])))
-    key = S["key"]
-    meta = pretrained_meta(key) or {}
-    left, right = st.columns([3, 2])
-    with left:
-        rows = meta.get("layers") or layer_rows(key)
-        st.dataframe(pd.DataFrame(rows).rename(columns=dict(zip(
-            ("layer", "kind", "output_shape", "parameters"), tr_list(T + "layer_columns")))), hide_index=True)
-        st.caption(tr(T + "parameters", count=f"{sum(row['parameters'] for row in rows):,}"))
-    with right:
-        d = REGISTRY[key].defaults
-        st.markdown(tr(T + "document_settings_text", doc=REGISTRY[key].doc, optimizer=d.optimizer, lr=f"{d.learning_rate:g}",
-                       batch=d.batch_size, epochs=d.epochs, validation=tr(T + f"doc_validation_{d.validation}")))
-        if meta.get("seconds_per_epoch"):
-            st.metric(tr(T + "seconds_per_epoch"), f"{meta['seconds_per_epoch']:.1f} s")
-            st.caption(tr(T + "seconds_per_epoch_note", accuracy=f"{meta['test_accuracy'] * 100:.2f}"))
-    document_code(key)
-
-# --- 2. settings -------------------------------------------------------------------------------
-with section(tr(T + "settings_title")):
+# --- the settings, inside section 2 (a fragment in a fragment: a slider reruns only them and their numbers)
+@st.fragment
+def settings(key: str, busy: bool) -> None:
+    """The training settings, and the numbers they make (images, updates, time); the start button
+    below reads the settings kept in ``S`` when it is pressed."""
     b1, b2, _ = st.columns([1, 1, 2])
     b1.button("📜 " + tr(T + "document_button"), disabled=busy, on_click=lambda: load(TrainConfig.document(key)))
     b2.button("🎓 " + tr(T + "preset_button"), disabled=busy, on_click=lambda: load(timebox.class_preset(key)))
@@ -254,20 +231,63 @@ with section(tr(T + "settings_title")):
             except jobs.ClusterBusy:
                 st.warning(tr(T + "measure_busy"))
 
+
+@st.fragment
+def run_options(busy: bool) -> None:
+    """The time box and the TensorBoard switch: kept in ``S`` for the start button (a change reruns only these)."""
+    budgets = (0,) + timebox.BUDGETS
+    st.radio(tr(T + "budget"), budgets, key=linked_widget("budget", links.choices(budgets, 0)), on_change=keep, args=("budget",), horizontal=True,
+             disabled=busy, format_func={b: tr(T + "budget_off") if b == 0 else f"{b} s" for b in budgets}.get,
+             help=tr(T + "budget_help"))
+    st.checkbox(tr(T + "tensorboard"), key=widget("tensorboard"), on_change=keep, args=("tensorboard",), disabled=busy,
+                help=tr(T + "tensorboard_help"))
+
+
+# --- 1. the model and 2. its settings (while a run is on, they fold away so that the live view moves up) ---
+@st.fragment
+def model_and_settings(busy: bool) -> None:
+    """The model's layers, document settings and listing, then the settings; choosing another model reruns
+    these two sections, not the runs and results below."""
+    with section(tr(T + "model_title") + (f": {S['key']}" if busy else "")):
+        model_names = {k: f"{REGISTRY[k].doc} · {tr(f'models.{k}.name')} ({k})" for k in REGISTRY}  # (format_func runs
+        # outside the script under AppTest, so the texts are looked up here)
+        model_key = links.linked(widget("key"), links.choices(REGISTRY))
+        if st.session_state[model_key] != S["key"]:  # a link's model: its document settings, as choosing it does
+            load(TrainConfig.document(st.session_state[model_key]))
+        st.selectbox(tr(T + "model"), list(REGISTRY), key=model_key, disabled=busy, format_func=model_names.get,
+                     on_change=lambda: load(TrainConfig.document(st.session_state[wkey("key")])))
+        key = S["key"]
+        meta = pretrained_meta(key) or {}
+        left, right = st.columns([3, 2])
+        with left:
+            rows = meta.get("layers") or layer_rows(key)
+            st.dataframe(pd.DataFrame(rows).rename(columns=dict(zip(
+                ("layer", "kind", "output_shape", "parameters"), tr_list(T + "layer_columns")))), hide_index=True)
+            st.caption(tr(T + "parameters", count=f"{sum(row['parameters'] for row in rows):,}"))
+        with right:
+            d = REGISTRY[key].defaults
+            st.markdown(tr(T + "document_settings_text", doc=REGISTRY[key].doc, optimizer=d.optimizer, lr=f"{d.learning_rate:g}",
+                           batch=d.batch_size, epochs=d.epochs, validation=tr(T + f"doc_validation_{d.validation}")))
+            if meta.get("seconds_per_epoch"):
+                st.metric(tr(T + "seconds_per_epoch"), f"{meta['seconds_per_epoch']:.1f} s")
+                st.caption(tr(T + "seconds_per_epoch_note", accuracy=f"{meta['test_accuracy'] * 100:.2f}"))
+        document_code(key)
+    with section(tr(T + "settings_title")):
+        settings(key, busy)
+
+
+model_and_settings(busy)
+
 # --- 3. time box and start ---------------------------------------------------------------------
 st.header(tr(T + "start_title"))
-budgets = (0,) + timebox.BUDGETS
-st.radio(tr(T + "budget"), budgets, key=linked_widget("budget", links.choices(budgets, 0)), on_change=keep, args=("budget",), horizontal=True,
-         disabled=busy, format_func={b: tr(T + "budget_off") if b == 0 else f"{b} s" for b in budgets}.get,
-         help=tr(T + "budget_help"))
-st.checkbox(tr(T + "tensorboard"), key=widget("tensorboard"), on_change=keep, args=("tensorboard",), disabled=busy,
-            help=tr(T + "tensorboard_help"))
+run_options(busy)
 status = manager.status()
 st.caption(tr(T + "server_status", running=status["running"], waiting=status["waiting"], k=status["max_running"]))
 if st.button("▶️ " + tr(T + "start"), type="primary", disabled=busy):
+    config = studio.config_from_settings(S)
     try:
         config.check()
-        manager.submit(SID, config, label=studio.run_label(key, st.session_state.get("studio_counter", 0) + 1),
+        manager.submit(SID, config, label=studio.run_label(S["key"], st.session_state.get("studio_counter", 0) + 1),
                        budget=S["budget"] or None)
         st.rerun()
     except ConfigError as error:
