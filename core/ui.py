@@ -253,14 +253,14 @@ def register_class_model(label: str, model) -> str:
     return unique
 
 
-def send_to_class_box(prepared28: np.ndarray | None, raw_canvas_rgba: np.ndarray | None,
-                      key: str = "class_send") -> None:
+def send_to_class_box(prepared28: np.ndarray | None, raw_canvas_rgba, key: str = "class_send") -> None:
     """Opt-in "send this drawing to the class gallery": the student says which digit they meant
     (none chosen at first, and none again after a send), one click sends it, and a message says it
     arrived or why not.
 
     ``prepared28`` is the lab's 28×28 (core.lab.preprocess.canvas_to_mnist; None when nothing is
-    drawn), ``raw_canvas_rgba`` the canvas as drawn. Only the two pictures and the digit are kept.
+    drawn), ``raw_canvas_rgba`` the canvas as drawn (an RGBA array or None), or a function that makes
+    it, called only when the drawing is sent. Only the two pictures and the digit are kept.
     """
     with st.expander("📮 " + tr("class_gallery.send.title")):
         st.caption(tr("class_gallery.send.privacy"))
@@ -277,13 +277,13 @@ def send_to_class_box(prepared28: np.ndarray | None, raw_canvas_rgba: np.ndarray
             st.caption(tr("class_gallery.send.choose_first"))
 
 
-def _send_drawing(key: str, prepared28: np.ndarray, raw_canvas_rgba: np.ndarray | None) -> None:
+def _send_drawing(key: str, prepared28: np.ndarray, raw_canvas_rgba) -> None:
     """The send button's callback: store the drawing, note the outcome, and clear the digit picked
     (the next drawing may be another digit)."""
     digit = int(st.session_state[f"{key}_digit"])
     store = gallery.Gallery()
     try:
-        store.add(prepared28, digit, raw_canvas_rgba)
+        store.add(prepared28, digit, raw_canvas_rgba() if callable(raw_canvas_rgba) else raw_canvas_rgba)
     except gallery.GalleryError as error:
         st.session_state[f"{key}_outcome"] = ("refused", f"class_gallery.refused.{error.key}", error.values)
         return

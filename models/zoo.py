@@ -6,6 +6,7 @@ Keras is imported inside the builders so that importing this registry stays inst
 """
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,9 +210,22 @@ PRETRAINED_DIR = Path(__file__).parent / "pretrained"
 
 
 def pretrained_meta(key: str) -> dict | None:
-    """The JSON recorded beside a shipped model (accuracy, seconds per epoch, layers), or None."""
+    """The JSON recorded beside a shipped model (accuracy, seconds per epoch, layers), or None.
+
+    Read once per version of the file (the lab asks for it about ten times per stroke); the dict is
+    shared, so never modify it."""
+    path = PRETRAINED_DIR / f"{key}.json"
     try:
-        return json.loads((PRETRAINED_DIR / f"{key}.json").read_text(encoding="utf-8"))
+        stat = path.stat()
+    except OSError:
+        return None
+    return _read_meta(path, (stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=64)
+def _read_meta(path: Path, version: tuple) -> dict | None:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 

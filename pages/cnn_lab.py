@@ -60,22 +60,19 @@ def read_drawing(png: bytes):
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def answers_of(_shipped, shipped_tokens: tuple, _trained: tuple, trained_tokens: tuple, digit: np.ndarray) -> dict:
-    """{model token: (10,) probabilities} of one drawing for every usable model; once per drawing.
+def answers_of(_shipped, shipped_tokens: tuple, _trained: tuple, trained_tokens: tuple, ways: tuple) -> dict:
+    """{model token: (2, 10) probabilities} of one drawing prepared both ways (MNIST way, naive), for every
+    usable model; once per drawing, the shipped models in one call.
 
     A pen, toggle or model change reruns the drawing part without a new drawing: these come from here.
     """
+    images = np.stack(ways)
     found = {}
     if _shipped is not None:
-        found.update(zip(shipped_tokens, inference.ensemble_proba(_shipped, digit)))
+        found.update(zip(shipped_tokens, inference.ensemble_proba(_shipped, images)))
     for model, each in zip(_trained, trained_tokens):
-        found[each] = inference.predict_proba(model, digit[np.newaxis])[0]
+        found[each] = inference.predict_proba(model, images)
     return found
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def naive_answer(_model, model_token: str, naive: np.ndarray) -> np.ndarray:
-    return inference.predict_proba(_model, naive[np.newaxis])[0]
 
 
 def facts(option: str, trained: dict, model) -> dict:
@@ -107,10 +104,20 @@ def clear_canvas() -> None:
     st.session_state["lab_canvas_n"] = st.session_state.get("lab_canvas_n", 0) + 1
 
 
+def ensemble_of(models: dict):
+    """(the shipped models as one ensemble or None, {option: cache token} of every usable model). Built
+    when the page opens, inside its loading spinner, so the class's first stroke does not trace it."""
+    usable = {each: m for each, m in models.items() if m is not None}
+    tokens = {each: token(each, m) for each, m in usable.items()}
+    shipped = [each for each in usable if not lab_models.is_trained(each)]
+    together = shipped_together(tuple(usable[each] for each in shipped), tuple(tokens[each] for each in shipped)) \
+        if shipped else None
+    return together, tokens
+
+
 @st.fragment
-def draw_and_read(option: str, models: dict, table: dict) -> None:
+def draw_and_read(option: str, models: dict, table: dict, together, tokens: dict) -> None:
     """Canvas → prepared 28×28 → answer, naive way, all models side by side. A stroke reruns only this part."""
-    model = models[option]
     draw_col, seen_col, answer_col = st.columns([1.3, 1, 1.1], gap="small")
     with draw_col:
         st.subheader(tr("cnn_lab.draw_title"))
@@ -133,17 +140,13 @@ def draw_and_read(option: str, models: dict, table: dict) -> None:
     digit, naive = read_ways
     st.session_state["last_digit"] = digit
     with draw_col:
-        send_to_class_box(digit, canvas.image_data)
+        send_to_class_box(digit, lambda: canvas.image_data)  # the canvas picture is decoded only if sent
 
-    usable = {each: m for each, m in models.items() if m is not None}
-    tokens = {each: token(each, m) for each, m in usable.items()}
-    shipped = [each for each in usable if not lab_models.is_trained(each)]
-    trained = [each for each in usable if lab_models.is_trained(each)]
-    together = shipped_together(tuple(usable[each] for each in shipped), tuple(tokens[each] for each in shipped)) \
-        if shipped else None
+    shipped = [each for each in tokens if not lab_models.is_trained(each)]
+    trained = [each for each in tokens if lab_models.is_trained(each)]
     found = answers_of(together, tuple(tokens[each] for each in shipped),
-                       tuple(usable[each] for each in trained), tuple(tokens[each] for each in trained), digit)
-    proba = found[tokens[option]]
+                       tuple(models[each] for each in trained), tuple(tokens[each] for each in trained), read_ways)
+    proba, naive_proba = found[tokens[option]]
     read = answers.answer(proba)
     with answer_col:
         st.subheader(tr("cnn_lab.answer_title"))
@@ -164,7 +167,7 @@ def draw_and_read(option: str, models: dict, table: dict) -> None:
             st.html(digits.digit_html(digit, 168, tr("cnn_lab.prepared_title")))
         st.caption(tr("cnn_lab.prepared_caption"))
         show_pixels = st.toggle(tr("cnn_lab.show_pixels"), key="lab_pixels")
-        naive_read = answers.answer(naive_answer(model, tokens[option], naive))
+        naive_read = answers.answer(naive_proba)
         with st.container(border=True, key="lab_naive"):
             st.markdown(f"**{tr('cnn_lab.naive_title')}**")
             st.html(digits.digit_html(naive, 84, tr("cnn_lab.naive_title")))
@@ -177,7 +180,7 @@ def draw_and_read(option: str, models: dict, table: dict) -> None:
             st.html(digits.pixel_table_html(digit))
 
     st.header(tr("cnn_lab.compare_title"))
-    rows = [{**row, "proba": found.get(tokens.get(each))} for each, row in table.items()]
+    rows = [{**row, "proba": found[tokens[each]][0] if each in tokens else None} for each, row in table.items()]
     names = ("name", "doc", "answer", "confidence", "parameters", "accuracy", "ms")
     with st.container(key="lab_compare"):
         st.markdown(answers.side_by_side(rows, {name: tr(f"cnn_lab.col_{name}") for name in names}))
@@ -261,8 +264,9 @@ def lab() -> None:
     trained = st.session_state.get("trained_models") or {}
     with st.spinner(tr("cnn_lab.loading")):
         models = every_model(lab_models.options(trained), trained)
-    models[option] = model
-    draw_and_read(option, models, {each: facts(each, trained, models[each]) for each in models})
+        models[option] = model
+        together, tokens = ensemble_of(models)
+    draw_and_read(option, models, {each: facts(each, trained, models[each]) for each in models}, together, tokens)
     read_upload(model)
 
 

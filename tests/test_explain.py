@@ -247,8 +247,9 @@ def test_model_options_and_defaults(tmp_path, monkeypatch):
 def test_an_ensemble_answers_as_each_model_does_alone(colab, seven):
     lenet = zoo.build("lenet5")  # untrained: its answers differ from colab's, so a mix-up would show
     together = inference.ensemble([colab, lenet])
-    both = inference.ensemble_proba(together, seven)
-    assert both.shape == (2, 10)
-    np.testing.assert_allclose(both[0], inference.predict_proba(colab, seven[None])[0], atol=1e-5)
-    np.testing.assert_allclose(both[1], inference.predict_proba(lenet, seven[None])[0], atol=1e-5)
+    images = np.stack([seven, np.flipud(seven)])  # two ways of one drawing, read in one call
+    both = inference.ensemble_proba(together, images)
+    assert both.shape == (2, 2, 10)
+    np.testing.assert_allclose(both[0], inference.predict_proba(colab, images), atol=1e-5)
+    np.testing.assert_allclose(both[1], inference.predict_proba(lenet, images), atol=1e-5)
     assert inference.prediction_ms(colab, repeats=2) > 0
