@@ -326,14 +326,20 @@ def test_optimizer_paths_match_keras(keras, name, keras_name, lr, rtol):
 
 
 # ---------------------------------------------------------------- the figures' plain dicts
-def test_frozen_figure_is_the_house_figure_converted_once():
-    from core.charts.frozen import frozen_figure
-    from core.charts.style import figure
+def test_house_figure_is_plotlys_figure_converted_once():
+    import plotly.graph_objects as go
+
+    from core.charts.style import BASE_LAYOUT, figure
 
     data, layout = [{"type": "heatmap", "z": np.eye(3)}], {"height": 200}
-    frozen = frozen_figure(data, layout)
-    assert frozen.to_dict() is frozen.to_dict()  # made once, then only handed out
-    assert frozen.to_dict() == figure(data, layout).to_dict()
+    built = figure(data, layout)
+    assert built.to_dict() is built.to_dict()  # made once, then only handed out
+    plotly_way = go.Figure({"data": data, "layout": {**BASE_LAYOUT, **layout}}, _validate=False)
+    assert built.to_dict() == plotly_way.to_dict()
+    assert built.to_dict()["layout"]["template"]  # plotly's default template, as go.Figure writes it
+    no_template = figure(data, {"template": {}})  # a chart that asks for none gets none
+    assert no_template.to_dict()["layout"]["template"] == {}
+    assert built.data[0].type == "heatmap" and built.layout.height == 200  # plotly's objects, made when read
 
 
 def test_channels_figure_panels_titles_and_signs():

@@ -1,7 +1,7 @@
 """Figures of lesson 4 (convolution): the input with the sliding window, the feature map, one
 window's arithmetic, and how LeNet-5's six maps become sixteen.
 
-Pure builders: numbers in, a plotly figure out (``frozen_figure``: plain dicts, converted for the
+Pure builders: numbers in, a plotly figure out (``style.figure``: plain dicts, converted for the
 browser once); labels arrive translated. Fonts and numbers are sized for a 1280×720 projector.
 """
 from __future__ import annotations
@@ -10,8 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.charts import panels
-from core.charts.frozen import frozen_figure
-from core.charts.style import GREY, INK, ORANGE, RED, SIGNED
+from core.charts.style import GREY, INK, ORANGE, RED, SIGNED, figure
 
 MAP_TITLE = {"y": 0.98, "font": {"size": 16}}
 
@@ -33,7 +32,7 @@ def conv_input_figure(padded: np.ndarray, padding: int, k: int, top: int, left: 
         n = padded.shape[0] - 2 * padding
         shapes.append(panels.box(1, padding, padding, n, n, GREY, line_width=2, dash="dash"))
     shapes.append(panels.box(1, top, left, k, k, RED, line_width=4))
-    return frozen_figure([trace], {**_map_layout(padded.shape[0], title), "shapes": shapes})
+    return figure([trace], {**_map_layout(padded.shape[0], title), "shapes": shapes})
 
 
 def feature_map_figure(out: np.ndarray, row: int, col: int, title: str) -> go.Figure:
@@ -41,7 +40,7 @@ def feature_map_figure(out: np.ndarray, row: int, col: int, title: str) -> go.Fi
     small = out.shape[0] <= 14
     trace = panels.heatmap(out, SIGNED, text=small, text_size=12 if out.shape[0] <= 10 else 10, zmid=0.0)
     shapes = [panels.box(1, row, col, 1, 1, "black" if small else ORANGE, line_width=4)] if out.size else []
-    return frozen_figure([trace], {**_map_layout(out.shape[0], title), "shapes": shapes})
+    return figure([trace], {**_map_layout(out.shape[0], title), "shapes": shapes})
 
 
 def arithmetic_figure(patch: np.ndarray, kernel: np.ndarray, titles: tuple[str, str, str]) -> go.Figure:
@@ -56,7 +55,7 @@ def arithmetic_figure(patch: np.ndarray, kernel: np.ndarray, titles: tuple[str, 
     for panel, (x_domain, name) in enumerate(zip(panels.spans(3, 0.06), titles), start=1):
         layout.update(panels.panel_axes(panel, x_domain, [0.0, 1.0]))
         layout["annotations"].append(panels.title(name, x_domain, [0.0, 1.0]))
-    return frozen_figure([panels.on_panel(t, p) for p, t in enumerate(traces, start=1)], layout)
+    return figure([panels.on_panel(t, p) for p, t in enumerate(traces, start=1)], layout)
 
 
 def channels_figure(inputs: np.ndarray, kernels: np.ndarray, partials: np.ndarray,
@@ -87,7 +86,7 @@ def channels_figure(inputs: np.ndarray, kernels: np.ndarray, partials: np.ndarra
     annotations += [panels.side_title(text, columns[c], rows[r]) for r, text in enumerate(row_titles)]
     annotations += [{"text": "+" if i < c - 1 else "=", "xref": "paper", "yref": "paper", "showarrow": False,
                      "x": (i + 1) / (c + 1), "y": 0.14, "font": {"size": 22, "color": GREY}} for i in range(c)]
-    return frozen_figure(traces, {**layout, "annotations": annotations})
+    return figure(traces, {**layout, "annotations": annotations})
 
 
 def maps_grid_figure(maps: np.ndarray, highlight: int, columns: int = 8) -> go.Figure:
@@ -105,4 +104,4 @@ def maps_grid_figure(maps: np.ndarray, highlight: int, columns: int = 8) -> go.F
         annotations.append(panels.title(f"#{i + 1}", x_domain, y_domain))
     h, w = maps.shape[:2]
     frame = panels.box(highlight + 1, -0.3, -0.3, h + 0.6, w + 0.6, ORANGE, line_width=4)
-    return frozen_figure(traces, {**layout, "annotations": annotations, "shapes": [frame]})
+    return figure(traces, {**layout, "annotations": annotations, "shapes": [frame]})

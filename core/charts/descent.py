@@ -1,7 +1,7 @@
 """Figures of lesson 7 (gradient descent): a path down a curve, paths over the loss surface of a
 line, loss per step, and the lines reached.
 
-Pure builders: numbers in, a plotly figure out (``frozen_figure``: plain dicts, converted for the
+Pure builders: numbers in, a plotly figure out (``style.figure``: plain dicts, converted for the
 browser once); labels arrive translated. At the end, the page's figures from its widget values,
 memoised server-wide (core.memo): thirty students on the same settings share one computation. Fonts and numbers are sized for a 1280×720 projector.
 """
@@ -11,8 +11,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core import memo
-from core.charts.frozen import frozen_figure
-from core.charts.style import BLUE, GREEN, GREY, ORANGE, RED
+from core.charts.style import BLUE, GREEN, GREY, ORANGE, RED, figure
 from lessons import gradient_descent as gd
 from lessons import regression
 
@@ -33,7 +32,7 @@ def curve_descent_figure(grid_x: np.ndarray, grid_f: np.ndarray, path_x: np.ndar
                          labels: dict[str, str]) -> go.Figure:
     """The curve, the visited points joined in order (zigzags show overshooting), the start in red."""
     top = float(grid_f.max())
-    return frozen_figure([
+    return figure([
         _line(grid_x, grid_f, labels["curve"], GREY),
         {"type": "scatter", "x": path_x, "y": path_f, "mode": "lines+markers", "name": labels["path"],
          "line": {"color": ORANGE, "width": 2}, "marker": {"size": 9, "color": ORANGE}},
@@ -66,7 +65,7 @@ def surface_descent_figure(a_values: np.ndarray, b_values: np.ndarray, surface: 
                               line={"color": "white", "width": 2}))
     traces.append(_marker(best[0], best[1], labels["best"], size=20, color="white", symbol="star",
                           line={"color": "black", "width": 2}))
-    return frozen_figure(traces, {
+    return figure(traces, {
         "xaxis": {"title": {"text": "a"}, "range": [float(a_values[0]), float(a_values[-1])]},
         "yaxis": {"title": {"text": "b"}, "range": [float(b_values[0]), float(b_values[-1])]},
         "height": 460, "legend": {"orientation": "h", "y": -0.18}, "margin": MARGIN})
@@ -78,7 +77,7 @@ def loss_curves_figure(losses: dict[str, np.ndarray], best_loss: float, labels: 
               for name, values in losses.items()]
     longest = max([len(values) for values in losses.values()] + [1])
     traces.append(_line([0, longest - 1], [best_loss, best_loss], labels["best"], "black", width=2, dash="dash"))
-    return frozen_figure(traces, {
+    return figure(traces, {
         "xaxis": {"title": {"text": labels["x"]}},
         "yaxis": {"title": {"text": labels["y"]}, "type": "log", "dtick": 1, "exponentformat": "power"},
         "height": 340, "legend": {"orientation": "h", "y": -0.3}, "margin": MARGIN})
@@ -92,7 +91,7 @@ def line_fit_figure(x: np.ndarray, y: np.ndarray, lines: dict[str, tuple[float, 
                "marker": {"size": 10, "color": GREY}},
               _line(xs, best[0] * xs + best[1], labels["best"], "black", dash="dash")]
     traces += [_line(xs, a * xs + b, labels[name], OPTIMIZER_COLOURS.get(name, RED)) for name, (a, b) in lines.items()]
-    return frozen_figure(traces, {
+    return figure(traces, {
         "xaxis": {"title": {"text": "x"}, "range": [0, 10]},
         "yaxis": {"title": {"text": "y"}, "range": [float(min(y.min(), 0)) - 1, float(y.max()) + 2]},
         "height": 340, "legend": {"orientation": "h", "y": -0.3}, "margin": MARGIN})

@@ -3,7 +3,7 @@
 What lessons 4 and 5 draw (images, kernels, feature maps, pooling windows) is small matrices side
 by side. Each panel is one heatmap on its own x/y axes, placed by explicit domains in one layout
 dict (the layout ``make_subplots`` would build, without its per-property cost), for
-``core.charts.frozen.frozen_figure``.
+``core.charts.style.figure``.
 """
 from __future__ import annotations
 

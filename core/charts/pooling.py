@@ -1,7 +1,7 @@
 """Figures of lesson 5: a pooling window on the document's example, maps before and after pooling
 (and after a shift), flatten's order, and a dropout mask.
 
-Pure builders: numbers in, a plotly figure out (``frozen_figure``: plain dicts, converted for the
+Pure builders: numbers in, a plotly figure out (``style.figure``: plain dicts, converted for the
 browser once); labels arrive translated. Fonts and numbers are sized for a 1280×720 projector.
 """
 from __future__ import annotations
@@ -10,8 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.charts import panels
-from core.charts.frozen import frozen_figure
-from core.charts.style import BLUE, GREEN, INK, ORANGE, PURPLE, RED
+from core.charts.style import BLUE, GREEN, INK, ORANGE, PURPLE, RED, figure
 
 MARGIN = {"l": 10, "r": 10, "t": 40, "b": 10}
 CHANNEL_COLOURS = [BLUE, ORANGE, GREEN, PURPLE]
@@ -43,14 +42,14 @@ def pooling_figure(x: np.ndarray, out: np.ndarray, size: int, stride: int, row: 
         shapes.append({"type": "circle", "xref": "x", "yref": "y", "x0": left + c - 0.4, "x1": left + c + 0.4,
                        "y0": top + r - 0.4, "y1": top + r + 0.4, "line": {"color": ORANGE, "width": 3}})
     shapes.append(panels.box(2, row, col, 1, 1, RED, line_width=5))
-    return frozen_figure(traces, {**layout, "shapes": shapes, "height": 340, "margin": MARGIN})
+    return figure(traces, {**layout, "shapes": shapes, "height": 340, "margin": MARGIN})
 
 
 def maps_row_figure(maps: list[np.ndarray], titles: list[str], height: int = 300) -> go.Figure:
     """A few non-negative maps side by side in ink colours (each in its own scale), e.g. before and after pooling."""
     traces, layout = _row_of_panels(
         [panels.heatmap(m, INK, 0, max(1.0, float(m.max()))) for m in maps], titles, 0.04)
-    return frozen_figure(traces, {**layout, "height": height, "margin": MARGIN})
+    return figure(traces, {**layout, "height": height, "margin": MARGIN})
 
 
 def shift_figure(rows: list[list[np.ndarray]], row_titles: list[str], col_titles: list[str]) -> go.Figure:
@@ -67,7 +66,7 @@ def shift_figure(rows: list[list[np.ndarray]], row_titles: list[str], col_titles
             layout.update(panels.panel_axes(panel, xs[c], ys[r]))
     annotations = [panels.title(text, xs[c], ys[0]) for c, text in enumerate(col_titles)]
     annotations += [panels.side_title(text, xs[-1], ys[r]) for r, text in enumerate(row_titles)]
-    return frozen_figure(traces, {**layout, "annotations": annotations})
+    return figure(traces, {**layout, "annotations": annotations})
 
 
 def flatten_figure(h: int, w: int, c: int, channel_title: str, vector_title: str) -> go.Figure:
@@ -94,7 +93,7 @@ def flatten_figure(h: int, w: int, c: int, channel_title: str, vector_title: str
     layout["xaxis" + panels.suffix(c + 1)]["visible"] = False
     layout["yaxis" + panels.suffix(c + 1)]["visible"] = False
     annotations.append(panels.title(vector_title, row, ys[1]))
-    return frozen_figure(traces, {**layout, "annotations": annotations})
+    return figure(traces, {**layout, "annotations": annotations})
 
 
 def dropout_figure(x: np.ndarray, mask: np.ndarray, y: np.ndarray, titles: tuple[str, str, str]) -> go.Figure:
@@ -106,4 +105,4 @@ def dropout_figure(x: np.ndarray, mask: np.ndarray, y: np.ndarray, titles: tuple
                   "hoverinfo": "skip"}
     traces, layout = _row_of_panels([panels.heatmap(x, "Greens", 0, high, text=True, text_size=16), mask_trace,
                                      panels.heatmap(y, "Greens", 0, high, text=True, text_size=16)], list(titles), 0.05)
-    return frozen_figure(traces, {**layout, "height": 260, "margin": MARGIN})
+    return figure(traces, {**layout, "height": 260, "margin": MARGIN})

@@ -1,7 +1,7 @@
 """Figures of lesson 6: ten scores and their probabilities, softmax of two classes against the
 sigmoid, one-hot target against the prediction, and the cross-entropy curve.
 
-Pure builders: numbers in, a plotly figure out (``frozen_figure``: plain dicts, converted for the
+Pure builders: numbers in, a plotly figure out (``style.figure``: plain dicts, converted for the
 browser once); labels arrive translated. Fonts and numbers are sized for a 1280×720 projector.
 """
 from __future__ import annotations
@@ -10,8 +10,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.charts import panels
-from core.charts.frozen import frozen_figure
-from core.charts.style import BLUE, GREY, ORANGE, RED
+from core.charts.style import BLUE, GREY, ORANGE, RED, figure
 
 CURVE_MARGIN = {"l": 10, "r": 10, "t": 20, "b": 10}
 
@@ -38,13 +37,13 @@ def softmax_figure(logits: np.ndarray, probs: np.ndarray, true_class: int | None
         "annotations": [panels.title(titles[0], left, [0.0, 1.0]), panels.title(titles[1], right, [0.0, 1.0])],
         "height": 360, "showlegend": False, "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
     }
-    return frozen_figure(bars, layout)
+    return figure(bars, layout)
 
 
 def two_class_figure(diffs: np.ndarray, softmax_first: np.ndarray, sigmoid_values: np.ndarray, current: float,
                      labels: dict[str, str]) -> go.Figure:
     """σ(z₁ − z₂) as a line and softmax([z₁, z₂])[0] as dots on it; the current pair marked."""
-    return frozen_figure([
+    return figure([
         {"type": "scatter", "x": diffs, "y": sigmoid_values, "mode": "lines", "name": labels["sigmoid"],
          "line": {"color": BLUE, "width": 4}},
         {"type": "scatter", "x": diffs[::8], "y": softmax_first[::8], "mode": "markers", "name": labels["softmax"],
@@ -58,7 +57,7 @@ def two_class_figure(diffs: np.ndarray, softmax_first: np.ndarray, sigmoid_value
 def one_hot_figure(target: np.ndarray, probs: np.ndarray, row_labels: tuple[str, str]) -> go.Figure:
     """Two rows of ten boxes: the one-hot target t and the prediction y, numbers written in."""
     text = [[panels.fmt(v) for v in target], [f"{p:.2f}" for p in probs]]
-    return frozen_figure([{
+    return figure([{
         "type": "heatmap", "z": np.vstack([target, probs]), "x": [str(k) for k in range(len(target))],
         "y": list(row_labels), "text": text, "texttemplate": "%{text}", "textfont": {"size": 17}, "zmin": 0,
         "zmax": 1, "colorscale": [[0, "#f0f2f6"], [1, ORANGE]], "showscale": False, "xgap": 3, "ygap": 3,
@@ -72,7 +71,7 @@ def cross_entropy_figure(p_true: float, labels: dict[str, str]) -> go.Figure:
     p = np.linspace(0.005, 1.0, 200)
     clipped = min(max(p_true, 1e-7), 1.0)
     loss = float(-np.log(clipped))
-    return frozen_figure([
+    return figure([
         {"type": "scatter", "x": p, "y": -np.log(p), "mode": "lines", "line": {"color": BLUE, "width": 4},
          "name": "−log p"},
         {"type": "scatter", "x": [clipped], "y": [loss], "mode": "markers+text", "marker": {"color": RED, "size": 16},

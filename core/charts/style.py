@@ -1,13 +1,12 @@
 """The house style of every chart: projector-sized font, one palette, and one cheap way to build a figure.
 
-``figure(data, layout)`` makes a plotly figure from plain dicts without plotly's per-property
-validation: that validation was most of the server's CPU per slider move (30 students × every
-rerun). The builders are checked by their tests instead. Build the whole layout in one dict;
-avoid ``update_layout`` / ``make_subplots`` chains on hot paths.
+``figure(data, layout)`` makes a figure from plain dicts without plotly's object model: its browser
+form (``to_dict()``) is made once when it is built (core.charts.frozen), because plotly's per-property
+validation, its objects, and the deep copy ``st.plotly_chart`` makes of a ``go.Figure`` on every rerun
+were most of the server's CPU per slider move (30 students × every rerun). The builders are checked by
+their tests instead. Build the whole layout in one dict; never modify a figure after it is built.
 """
 from __future__ import annotations
-
-import plotly.graph_objects as go
 
 FONT = 15
 # Okabe & Ito's colour-blind-safe palette (jfly.uni-koeln.de/color): about 1 student in 12 sees
@@ -27,6 +26,9 @@ BASE_LAYOUT = {"font": {"size": FONT}, "margin": {"l": 10, "r": 10, "t": 50, "b"
 NO_BAR = {"displayModeBar": False}  # st.plotly_chart(config=NO_BAR): no toolbar over a classroom figure
 
 
-def figure(data: list[dict], layout: dict | None = None) -> go.Figure:
-    """A figure from trace dicts (each with its ``type``) and one layout dict over the house layout, unvalidated."""
-    return go.Figure({"data": data, "layout": {**BASE_LAYOUT, **(layout or {})}}, _validate=False)
+def figure(data: list[dict], layout: dict | None = None):
+    """A figure (a ``core.charts.frozen.FrozenFigure``) from trace dicts, each with its ``type``, and one
+    layout dict over the house layout, unvalidated."""
+    from core.charts.frozen import FrozenFigure  # frozen.py imports BASE_LAYOUT from here
+
+    return FrozenFigure(data, {**BASE_LAYOUT, **(layout or {})})
