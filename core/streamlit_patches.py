@@ -7,11 +7,8 @@ app with a ``StreamlitPatchError`` naming the installed Streamlit version when i
 """
 from __future__ import annotations
 
-import collections
 import gc
-import logging
 import sys
-import threading
 
 import streamlit
 
@@ -59,7 +56,6 @@ def apply() -> None:
     from streamlit.runtime import scriptrunner
 
     keep_keras_between_reruns()
-    batch_event_loop_wakeups()
     route_through_app()
     _require("session liveness", _runtime(), "is_active_session")
     _require("session id", scriptrunner, "get_script_run_ctx")
@@ -161,52 +157,3 @@ def session_alive(session_id: str) -> bool | None:
     stand-in there, whose answer is truthy)."""
     runtime = _runtime()
     return runtime.instance().is_active_session(session_id) if runtime.exists() else None
-
-
-# --- 4. one event-loop wake-up for a burst of messages --------------------------------------------
-
-_LOG = logging.getLogger(__name__)
-
-
-def batch_event_loop_wakeups() -> None:
-    """Hand a script run's messages to the server's event loop in batches, not one wake-up each.
-
-    Streamlit 1.67 passes every element a run draws to the event loop with its own
-    ``call_soon_threadsafe`` (``AppSession._call_soon_on_event_loop``): a write to the loop's wake-up
-    socket, and a GIL hand-over, per element. cProfile of a lab stroke (37 messages): 17 ms of its
-    ~75 ms script run in that ``send``. Here the callbacks go into a per-session queue, and only the
-    first of a burst wakes the loop, which then runs all that arrived, in order. Nothing is dropped.
-    """
-    from streamlit.runtime.app_session import AppSession
-
-    patch = "batch event-loop wake-ups"
-    current = _require(patch, AppSession, "_call_soon_on_event_loop", used_by=AppSession._on_scriptrunner_event)
-    if getattr(current, "batched", False):
-        return
-
-    def call_soon_batched(self, callback) -> None:
-        queue, lock, scheduled = self.__dict__.get("_dojo_wakeups") or self.__dict__.setdefault(
-            "_dojo_wakeups", (collections.deque(), threading.Lock(), [False]))
-        queue.append(callback)
-        with lock:
-            if scheduled[0]:
-                return  # a wake-up is on its way; it will run this one too
-            scheduled[0] = True
-
-        def run_queued() -> None:
-            with lock:
-                scheduled[0] = False  # from here a new arrival asks for a new wake-up
-            while queue:
-                try:
-                    queued = queue.popleft()
-                except IndexError:  # drained by an earlier wake-up
-                    break
-                try:
-                    queued()
-                except Exception:  # asyncio logs a failing callback and goes on; so does this
-                    _LOG.exception("event-loop callback failed")
-
-        current(self, run_queued)
-
-    call_soon_batched.batched = True
-    AppSession._call_soon_on_event_loop = call_soon_batched

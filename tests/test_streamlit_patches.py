@@ -155,38 +155,3 @@ def test_a_runner_that_no_longer_reads_the_pages_flag_is_refused(monkeypatch):
     monkeypatch.setattr(script_runner.ScriptRunner, "_run_script", lambda self, rerun_data: None)
     with pytest.raises(streamlit_patches.StreamlitPatchError, match="no longer uses uses_pages_directory"):
         streamlit_patches.route_through_app()
-
-
-def test_a_burst_of_messages_wakes_the_event_loop_once_and_arrives_whole_and_in_order():
-    import asyncio
-    import threading
-
-    from streamlit.runtime.app_session import AppSession
-
-    streamlit_patches.batch_event_loop_wakeups()
-    assert getattr(AppSession._call_soon_on_event_loop, "batched", False)
-    loop = asyncio.new_event_loop()
-    wakeups, arrived, done = [], [], threading.Event()
-    real_call_soon = loop.call_soon_threadsafe
-
-    def counting_call_soon(callback, *args):
-        wakeups.append(callback)
-        return real_call_soon(callback, *args)
-
-    loop.call_soon_threadsafe = counting_call_soon
-    session = SimpleNamespace(_event_loop=loop)
-    runner = threading.Thread(target=loop.run_forever)
-    blocked = threading.Event()
-    loop.call_soon_threadsafe(lambda: blocked.wait(5))  # the loop is busy while the script sends
-    runner.start()
-    for n in range(200):  # as a script run's elements: from the script thread, one after another
-        AppSession._call_soon_on_event_loop(session, lambda n=n: arrived.append(n))
-    AppSession._call_soon_on_event_loop(session, lambda: 1 / 0)  # a failing callback is logged, not fatal
-    AppSession._call_soon_on_event_loop(session, done.set)
-    blocked.set()
-    assert done.wait(5)
-    loop.call_soon_threadsafe(loop.stop)
-    runner.join(5)
-    loop.close()
-    assert arrived == list(range(200))
-    assert len(wakeups) == 1 + 1 + 1  # the blocker, one for the whole burst, the stop
