@@ -209,6 +209,7 @@ class Session:
         self._drawn_fragments: set[str] = set()  # fragment ids of the elements the current run drew
         self._auto: dict[str, tuple[float, asyncio.Task]] = {}  # fragment id → (interval, task)
         self._page_hash = ""
+        self.query_string = ""  # the tab's URL query, as the server last set it (sent with each rerun)
         self.closed = False
 
     # -- connection -------------------------------------------------------------------------
@@ -255,6 +256,7 @@ class Session:
         self._stop_auto_reruns()
         self._page_hash = self.pages.get(page, "") if page else ""
         self.page = page or ""
+        self.query_string = ""  # a page change clears the URL's query, as in a browser
         return await self.rerun(kind="open")
 
     async def rerun(self, fragment_id: str = "", kind: str = "page_rerun", auto: bool = False,
@@ -281,6 +283,7 @@ class Session:
         message = BackMsg()
         rerun = message.rerun_script
         rerun.page_script_hash = self._page_hash
+        rerun.query_string = self.query_string
         if fragment_id:
             rerun.fragment_id = fragment_id
         rerun.is_auto_rerun = auto
@@ -417,6 +420,8 @@ class Session:
                 self._page_hash = msg.new_session.page_script_hash
         elif kind == "delta":
             self._delta(msg, now)
+        elif kind == "page_info_changed":  # the browser puts it in its address bar
+            self.query_string = msg.page_info_changed.query_string
         elif kind == "navigation":
             for page in msg.navigation.app_pages:
                 if page.url_pathname:

@@ -49,8 +49,13 @@ def test_page_slider_and_fragment(server):
             assert session.value_of(session.find(key="l1_a")) == 1.55
             # found by its Japanese label too
             assert session.find(label="b（切片）").key == "l1_b"
+            # the URL keeps the setup (core.links), and the client sends it back as a browser does
+            assert "l1_a=1.55" in session.query_string
+            await session.set(session.find(key="l1_b"), 0.5)
+            assert "l1_a=1.55" in session.query_string and "l1_b=0.5" in session.query_string
 
             await session.open("cnn_lab")
+            assert "l1_a" not in session.query_string  # another page: the query is cleared, as in a browser
             pen = session.find(key="lab_pen")
             assert pen.fragment_id, "the pen slider sits in the drawing fragment"
             choice = session.find(key="lab_model")  # lang_key: lab_model__ja
