@@ -48,7 +48,8 @@ LIMIT = 1000.0  # typed numbers are kept within ±1000 so that every sum stays r
 
 def table_to_array(frame: pd.DataFrame, fallback: float = 0.0) -> np.ndarray:
     """An edited table → float array; emptied cells count as ``fallback``, huge numbers are limited (warned)."""
-    values = frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    numeric = all(pd.api.types.is_numeric_dtype(kind) for kind in frame.dtypes)  # as the editor returns it
+    values = frame.to_numpy(dtype=float) if numeric else frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
     if np.isnan(values).any():
         st.warning(tr(T + "empty_cells"))
         values = np.nan_to_num(values, nan=fallback)
