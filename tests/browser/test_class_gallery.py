@@ -147,6 +147,8 @@ def test_three_students_send_and_the_pool_outlives_a_restart(browser, tmp_path, 
                 if k == 0:
                     screenshot(tab, "class_send_lab_en")
             assert store.pool().digits.tolist() == list(SENT_DIGITS)
+            raws = store.pool(with_raw=True).raws  # the canvas as drawn, decoded when the send was pressed
+            assert raws.shape == (3, 64, 64) and all(raw.max() > 200 for raw in raws)
 
             student = contexts[1].pages[0]  # the second student (Japanese) takes a class drawing as the input
             student.goto(url.rstrip("/") + "/inside_network")
