@@ -59,7 +59,7 @@ def adam_step(theta, g, state, lr, beta1=0.9, beta2=0.999, epsilon=1e-7):
     t = state["t"] = state.get("t", 0) + 1
     state["m"] = beta1 * state.get("m", 0.0) + (1 - beta1) * g
     state["v"] = beta2 * state.get("v", 0.0) + (1 - beta2) * g * g
-    step = lr * np.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
+    step = lr * math.sqrt(1 - beta2 ** t) / (1 - beta1 ** t)
     return theta - step * state["m"] / (np.sqrt(state["v"]) + epsilon)
 
 
@@ -81,7 +81,7 @@ class Path:
 
 def is_exploding(loss: float, start_loss: float, theta: np.ndarray) -> bool:
     """Divergence: loss or θ no longer finite, or the loss a million times the starting loss."""
-    return not math.isfinite(loss) or not np.isfinite(theta).all() or loss > 1e6 * (start_loss + 1.0)
+    return not math.isfinite(loss) or not all(map(math.isfinite, theta)) or loss > 1e6 * (start_loss + 1.0)
 
 
 def descend(loss: Callable, gradient: Callable, start, lr: float, steps: int,
