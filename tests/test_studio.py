@@ -183,6 +183,18 @@ def test_outcome_of_each_finished_state():
     assert studio.outcome(finished(state="cancelled")).level == "info"
 
 
+def test_a_run_no_better_than_guessing_is_explained():
+    """11.35 % (every image read as 1, as dead ReLUs leave it) is hardly better than 10 % guessing."""
+    stuck = studio.outcome(finished(test_accuracy=0.1135, test_loss=2.3011))
+    assert (stuck.level, stuck.icon) == ("warning", "🤔")
+    assert stuck.boxed == (("training_studio.completed", {"accuracy": "11.35", "loss": "2.3011", "seconds": "12.3",
+                                                          "epochs": "1.50"}),)
+    assert stuck.below == (("training_studio.not_learning", {"accuracy": "11.35", "lr": "0.002", "document_lr": "0.05"}),)
+    changed = studio.outcome(finished(test_accuracy=0.098, lr_changes=[(0.5, 10.0)]))  # the rate the run ended with
+    assert changed.below[0][1]["lr"] == "10"
+    assert studio.outcome(finished(test_accuracy=0.21)).level == "success"  # learning something: no such note
+
+
 def test_gallery_captions_by_hand():
     y, pred, conf = np.array([3, 5, 7]), np.array([3, 6, 7]), np.array([0.994, 0.5, 0.876])
     wrong, sample, colors = studio.gallery_captions(y, pred, conf, wrong=[1], sample=[0, 1])

@@ -299,6 +299,9 @@ class Outcome:
     icon: str | None = None
 
 
+NOT_LEARNING = 0.2  # test accuracy at or below this: hardly better than guessing one of ten digits (10 %)
+
+
 def outcome(record: RunRecord) -> Outcome:
     """The announcement of a finished run's record (keys under training_studio., except the reasons)."""
     state = record.state
@@ -316,6 +319,11 @@ def outcome(record: RunRecord) -> Outcome:
     reason = record.stop_reason if state == "stopped" else None
     if reason not in (None, "student"):
         boxed += ((f"training_studio.stopping_{reason}", {}),)
+    if record.test_accuracy <= NOT_LEARNING:
+        rate = record.lr_changes[-1][1] if record.lr_changes else record.config["learning_rate"]
+        document = zoo.REGISTRY[record.key].defaults.learning_rate
+        return Outcome("warning", boxed, (("training_studio.not_learning", {
+            "accuracy": numbers["accuracy"], "lr": f"{rate:g}", "document_lr": f"{document:g}"}),), icon="🤔")
     return Outcome("warning" if state == "stopped" else "success", boxed)
 
 
