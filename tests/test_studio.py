@@ -184,15 +184,22 @@ def test_outcome_of_each_finished_state():
 
 
 def test_a_run_no_better_than_guessing_is_explained():
-    """11.35 % (every image read as 1, as dead ReLUs leave it) is hardly better than 10 % guessing."""
-    stuck = studio.outcome(finished(test_accuracy=0.1135, test_loss=2.3011))
+    """11.35 % (every image read as 1) is hardly better than 10 % guessing: both usual causes are named
+    with this run's and the document's settings, and the run's own loss curve (first, lowest, last)."""
+    curve = [{"epoch": 0.1, "loss": 2.31}, {"epoch": 0.5, "loss": 1.20}, {"epoch": 1.0, "loss": float("nan")},
+             {"epoch": 1.5, "loss": 2.30}]
+    stuck = studio.outcome(finished(test_accuracy=0.1135, test_loss=2.3011, points=curve))
     assert (stuck.level, stuck.icon) == ("warning", "🤔")
     assert stuck.boxed == (("training_studio.completed", {"accuracy": "11.35", "loss": "2.3011", "seconds": "12.3",
                                                           "epochs": "1.50"}),)
-    assert stuck.below == (("training_studio.not_learning", {"accuracy": "11.35", "lr": "0.002", "document_lr": "0.05"}),)
+    assert stuck.below == (
+        ("training_studio.not_learning", {"accuracy": "11.35", "lr": "0.002", "optimizer": "adam",
+                                          "document_lr": "0.05", "document_optimizer": "sgd"}),
+        ("training_studio.not_learning_curve", {"first": "2.31", "lowest": "1.20", "last": "2.30"}))
     changed = studio.outcome(finished(test_accuracy=0.098, lr_changes=[(0.5, 10.0)]))  # the rate the run ended with
-    assert changed.below[0][1]["lr"] == "10"
+    assert changed.below == (("training_studio.not_learning", {**stuck.below[0][1], "accuracy": "9.80", "lr": "10"}),)
     assert studio.outcome(finished(test_accuracy=0.21)).level == "success"  # learning something: no such note
+
 
 
 def test_gallery_captions_by_hand():

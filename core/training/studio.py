@@ -320,11 +320,23 @@ def outcome(record: RunRecord) -> Outcome:
     if reason not in (None, "student"):
         boxed += ((f"training_studio.stopping_{reason}", {}),)
     if record.test_accuracy <= NOT_LEARNING:
-        rate = record.lr_changes[-1][1] if record.lr_changes else record.config["learning_rate"]
-        document = zoo.REGISTRY[record.key].defaults.learning_rate
-        return Outcome("warning", boxed, (("training_studio.not_learning", {
-            "accuracy": numbers["accuracy"], "lr": f"{rate:g}", "document_lr": f"{document:g}"}),), icon="🤔")
+        return Outcome("warning", boxed, not_learning(record, numbers["accuracy"]), icon="🤔")
     return Outcome("warning" if state == "stopped" else "success", boxed)
+
+
+def not_learning(record: RunRecord, accuracy: str) -> tuple:
+    """Why a run may end no better than guessing: steps too small or too few (the loss never left ln 10),
+    or too large (it dropped, then broke: dead ReLUs); the run's own loss curve tells which."""
+    rate = record.lr_changes[-1][1] if record.lr_changes else record.config["learning_rate"]
+    document = zoo.REGISTRY[record.key].defaults
+    said = (("training_studio.not_learning", {"accuracy": accuracy, "lr": f"{rate:g}", "optimizer": record.config["optimizer"],
+                                              "document_lr": f"{document.learning_rate:g}",
+                                              "document_optimizer": document.optimizer}),)
+    losses = [point["loss"] for point in record.points if point.get("loss") is not None and math.isfinite(point["loss"])]
+    if losses:
+        said += (("training_studio.not_learning_curve", {"first": f"{losses[0]:.2f}", "lowest": f"{min(losses):.2f}",
+                                                         "last": f"{losses[-1]:.2f}"}),)
+    return said
 
 
 def gallery_captions(y_true, predictions, confidence, wrong, sample) -> tuple[list[str], list[str], list[str]]:
