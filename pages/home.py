@@ -23,8 +23,6 @@ for section in ("lessons", "lab", "training"):
 
 def shipped_training(meta: dict) -> tuple[str, str]:
     """(epochs, data) of how a shipped model was trained, from its JSON (scripts/pretrain.py)."""
-    if "best_epoch" not in meta:  # weights of the older recipe: epochs chosen on the test set
-        return str(meta["epochs_trained"]), tr("home.trained_data_old")
     data = tr("home.trained_data" if meta.get("augmentation") else "home.trained_data_plain",
               images=f"{meta['training_images']:,}", held_out=f"{meta['validation_images']:,}")
     return tr("home.trained_epochs", best=meta["best_epoch"], ran=meta["epochs_trained"]), data
