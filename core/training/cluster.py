@@ -111,6 +111,7 @@ class Cluster:
     def warm_up(self) -> None:
         """In the background: connect, then load TensorFlow and MNIST on every worker (first run starts sooner)."""
         def work():
+            client = None
             try:
                 from core.training import worker
 
@@ -118,7 +119,8 @@ class Cluster:
                 for address in client.scheduler_info(n_workers=-1)["workers"]:
                     client.submit(worker.warm_up, workers=[address], pure=False, key=f"dojo-warm-up-{address}")
             except Exception:  # the first job will report what is wrong, in the student's language
-                LOG.warning("Dask cluster warm-up failed", exc_info=True)
+                if client is None or self._client is client:  # not a cluster closed meanwhile (at exit)
+                    LOG.warning("Dask cluster warm-up failed", exc_info=True)
 
         threading.Thread(target=work, name="dask-warm-up", daemon=True).start()
 
