@@ -342,6 +342,26 @@ def test_house_figure_is_plotlys_figure_converted_once():
     assert built.data[0].type == "heatmap" and built.layout.height == 200  # plotly's objects, made when read
 
 
+@pytest.mark.parametrize("array", [
+    np.arange(6.0).reshape(2, 3), np.arange(5, dtype=np.float32), np.arange(10), np.arange(3) * 100_000,
+    np.arange(3) * 10**10, np.arange(4, dtype=np.uint64) * 70_000, np.array([True, False]), np.zeros(0),
+    np.arange(12.0).reshape(3, 4)[:, ::2], np.arange(4, dtype=np.float16), np.array([1, 2], dtype=np.int16)])
+def test_house_figure_encodes_arrays_as_plotly_does(array):
+    """Arrays go to the browser as plotly's ``to_dict()`` writes them: base64 typed arrays, int64 narrowed
+    to the smallest type that holds the values, anything else as it was."""
+    import plotly.graph_objects as go
+
+    from core.charts.style import BASE_LAYOUT, figure
+
+    data = [{"type": "scatter", "x": array, "y": array, "text": ["a"] * len(array)}]
+    ours = figure(data, {"height": 100}).to_dict()
+    theirs = go.Figure({"data": data, "layout": {**BASE_LAYOUT, "height": 100}}, _validate=False).to_dict()
+    for axis in ("x", "y"):
+        mine, plotly_way = ours["data"][0][axis], theirs["data"][0][axis]
+        assert type(mine) is type(plotly_way)
+        assert mine == plotly_way if isinstance(mine, dict) else np.array_equal(mine, plotly_way)
+
+
 def test_channels_figure_panels_titles_and_signs():
     from core.charts import convolution as charts
 

@@ -11,6 +11,7 @@ reads ``.data`` / ``.layout`` (tests do). Never modify one after building it.
 """
 from __future__ import annotations
 
+import base64
 import copy
 import threading
 
@@ -38,13 +39,39 @@ def browser_form(value):
     """A copy of a figure's dicts and lists with numeric arrays base64-encoded, as plotly's ``to_dict()``
     makes it (``convert_to_base64`` on a deep copy), in one walk that does not visit plain values."""
     if isinstance(value, dict):
-        return {key: item if is_skipped_key(key) else to_typed_array_spec(item) if _is_array(item)
+        return {key: item if is_skipped_key(key) else typed_array(item) if _is_array(item)
                 else browser_form(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
         if all(isinstance(item, PLAIN) for item in value):
             return type(value)(value)
         return type(value)(browser_form(item) for item in value)
     return value if isinstance(value, PLAIN) else copy.deepcopy(value)
+
+
+# numpy dtype → plotly.js typed-array name (plotly's plotlyjsShortTypes); int64 / uint64 are narrowed first
+SHORT_TYPES = {"int8": "i1", "uint8": "u1", "int16": "i2", "uint16": "u2", "int32": "i4", "uint32": "u4",
+               "float32": "f4", "float64": "f8"}
+NARROWER = {"int64": (np.int8, np.int16, np.int32), "uint64": (np.uint8, np.uint16, np.uint32)}
+
+
+def typed_array(value):
+    """plotly's ``to_typed_array_spec``: a numeric numpy array as {"dtype", "bdata" (base64), "shape"}, made
+    directly (plotly first copies every array-like through narwhals: ~0.2 ms an array, 20 arrays a figure)."""
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "iuf" or value.size == 0:
+        return to_typed_array_spec(value)  # anything else exactly as plotly does it
+    name = str(value.dtype)
+    if name in NARROWER:
+        low, high = value.min(), value.max()
+        fitting = [kind for kind in NARROWER[name] if np.iinfo(kind).min <= low and high <= np.iinfo(kind).max]
+        if not fitting:
+            return np.array(value)  # too large for plotly.js' typed arrays: a plain copy, as plotly leaves it
+        value, name = value.astype(fitting[0]), np.dtype(fitting[0]).name
+    if name not in SHORT_TYPES:
+        return np.array(value)  # e.g. float16: left as an array, as plotly leaves it
+    spec = {"dtype": SHORT_TYPES[name], "bdata": base64.b64encode(np.ascontiguousarray(value)).decode("ascii")}
+    if value.ndim > 1:
+        spec["shape"] = str(value.shape)[1:-1]
+    return spec
 
 
 def _is_array(value) -> bool:
