@@ -49,9 +49,11 @@ def placed(strokes, left, top, width, height, slant):
 
 def read_answers(page) -> tuple[dict[str, str], str]:
     """{model name: answer} from the side-by-side table, and the naive way's answer."""
-    rows = page.evaluate("""() => [...document.querySelectorAll("[data-testid='stTable'] tbody tr")]
+    rows = page.evaluate("""() => [...document.querySelectorAll(".st-key-lab_compare table tbody tr")]
         .map(row => [...row.querySelectorAll('th, td')].map(cell => cell.innerText.trim()))""")
     answers = {cells[0]: cells[2] for cells in rows if len(cells) >= 3}
+    if not answers:
+        raise RuntimeError("the lab's side-by-side table (.st-key-lab_compare) has no rows: has the page changed?")
     naive = re.search(r"answer is (\d)", page.locator(".st-key-lab_naive").first.inner_text())
     return answers, naive.group(1) if naive else "?"
 
