@@ -6,6 +6,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from core.charts import style
 from core.charts import training as charts
 from core.training import studio
 from core.training.engine import TrainConfig
@@ -206,4 +207,4 @@ def test_gallery_captions_by_hand():
     y, pred, conf = np.array([3, 5, 7]), np.array([3, 6, 7]), np.array([0.994, 0.5, 0.876])
     wrong, sample, colors = studio.gallery_captions(y, pred, conf, wrong=[1], sample=[0, 1])
     assert wrong == ["5→6 (50%)"] and sample == ["3 (99%)", "6 (50%)"]
-    assert colors == ["#2ca02c", "#d62728"]
+    assert colors == [style.BLUE, style.RED]

@@ -9,8 +9,11 @@ from __future__ import annotations
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from core.charts.style import BLUE, GREEN, GREY, ORANGE, PURPLE, RED
+
 FONT = dict(size=15)
-TRAIN, VALID = "#1f77b4", "#ff7f0e"
+TRAIN, VALID, TEST = BLUE, ORANGE, GREEN  # the house palette (colour-blind safe, tests/test_palette.py)
+RUN_COLOURS = [BLUE, RED, GREEN, ORANGE, PURPLE, GREY, "#56B4E9", "#000000"]  # + Okabe–Ito's sky blue and black
 
 
 def live_curves(points: list[dict], epochs: list[dict], labels: dict, total_epochs: int | None = None) -> go.Figure:
@@ -51,7 +54,7 @@ def runs_overlay(runs: list[dict], labels: dict) -> go.Figure:
     ``runs``: {"label", "points", "epochs"} as in ``live_curves``.
     """
     fig = make_subplots(rows=1, cols=2, subplot_titles=(labels["loss"], labels["accuracy"]), horizontal_spacing=0.08)
-    palette = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
+    palette = RUN_COLOURS
     for index, run in enumerate(runs):
         color = palette[index % len(palette)]
         for col, name in ((1, "loss"), (2, "accuracy")):
@@ -98,7 +101,7 @@ def overfit_figure(epochs: tuple, labels: dict, test: tuple | None = None):
                          "legendgroup": "val", "showlegend": show, "xaxis": xa, "yaxis": ya})
         if test is not None and x:
             data.append({"type": "scatter", "x": [x[0], x[-1]], "y": [test[column]] * 2, "mode": "lines",
-                         "line": {"color": "#2ca02c", "width": 2, "dash": "dash"}, "name": labels["test"],
+                         "line": {"color": TEST, "width": 2, "dash": "dash"}, "name": labels["test"],
                          "legendgroup": "test", "showlegend": show, "xaxis": xa, "yaxis": ya})
     title = {"font": {"size": 16}}
     return figure(data, {

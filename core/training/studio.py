@@ -18,6 +18,7 @@ import pandas as pd
 
 from core import storage
 from core.training.engine import TRAIN_IMAGES, TrainConfig
+from core.charts.style import BLUE, RED
 from models import zoo
 
 EPOCH_CHOICES = (1, 2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 24, 30, 50, 100, 200, 500)
@@ -341,10 +342,10 @@ def not_learning(record: RunRecord, accuracy: str) -> tuple:
 
 def gallery_captions(y_true, predictions, confidence, wrong, sample) -> tuple[list[str], list[str], list[str]]:
     """Captions of the misclassified ("true→predicted (p%)") and the random ("predicted (p%)") test
-    images, and the random ones' colours (green right, red wrong)."""
+    images, and the random ones' colours (blue right, vermillion wrong: apart for colour-blind eyes)."""
     wrong_captions = [f"{y_true[i]}→{predictions[i]} ({float(confidence[i]) * 100:.0f}%)" for i in wrong]
     sample_captions = [f"{predictions[i]} ({float(confidence[i]) * 100:.0f}%)" for i in sample]
-    colors = ["#2ca02c" if predictions[i] == y_true[i] else "#d62728" for i in sample]
+    colors = [BLUE if predictions[i] == y_true[i] else RED for i in sample]
     return wrong_captions, sample_captions, colors
 
 
