@@ -8,6 +8,7 @@ import time
 import pytest
 
 from core.training import jobs
+from core.training import studio as core_studio
 from core.training.engine import TrainConfig
 from tests.conftest import open_page, wait_for
 
@@ -112,7 +113,10 @@ def test_a_short_run_shows_its_results_and_joins_the_lab_picker(tmp_path, monkey
     assert record.logs == str(tmp_path / folder)
     assert list((tmp_path / folder / "train").glob("events.out.tfevents.*"))
     assert f"TensorBoard logs written to runs/{folder}" in texts(at)
-    assert [s.value for s in at.success if "of the 10,000 test images right" in s.value]
+    # 8 updates of lenet5 (1,000 images, batch 128) may still be no better than guessing: then the box warns
+    learned = record.test_accuracy > core_studio.NOT_LEARNING
+    assert [s.value for s in (at.success if learned else at.warning) if "of the 10,000 test images right" in s.value]
+    assert learned or "Steps too small or too few" in texts(at)
     entry = at.session_state["trained_models"][record.label]
     assert entry["key"] == "lenet5" and entry["test_accuracy"] == record.test_accuracy
     assert entry["config"]["train_size"] == 1000 and entry["model"] is not None
