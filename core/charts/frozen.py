@@ -13,23 +13,16 @@ from __future__ import annotations
 
 import base64
 import copy
-import threading
+import functools
 
 import numpy as np
 import plotly.graph_objects as go
 from _plotly_utils.utils import is_homogeneous_array, is_skipped_key, to_typed_array_spec
 
-_TEMPLATE: dict | None = None
-_TEMPLATE_LOCK = threading.Lock()
-
-
+@functools.cache
 def default_template() -> dict:
     """The template ``go.Figure`` writes into every figure's layout (plotly's default), made once."""
-    global _TEMPLATE
-    with _TEMPLATE_LOCK:
-        if _TEMPLATE is None:
-            _TEMPLATE = go.Figure().to_dict()["layout"]["template"]
-        return _TEMPLATE
+    return go.Figure().to_dict()["layout"]["template"]
 
 
 PLAIN = (str, int, float, bool, type(None))
