@@ -3,7 +3,8 @@
 Document 004 ends with digits drawn by mouse; 001 warns that a digit shrunk whole, off-centre or
 oddly sized, is misread. Beside the MNIST-way preparation the page shows that naive way.
 The page is a fragment and so are its drawing and upload parts: a stroke reruns only the drawing
-part, an upload only its own, a model choice the page but not the app around it.
+part, an upload only its own, a model choice the page but not the app around it; inside the drawing
+part the send box and the pixel table rerun on their own.
 """
 import numpy as np
 import streamlit as st
@@ -116,6 +117,20 @@ def ensemble_of(models: dict):
 
 
 @st.fragment
+def send_part(digit: np.ndarray, canvas_picture) -> None:
+    """The drawing's "send to the class gallery" box: picking the digit or sending reruns only this box."""
+    send_to_class_box(digit, canvas_picture)
+
+
+@st.fragment
+def pixels_part(digit: np.ndarray) -> None:
+    """The 28×28 numbers the network gets, on demand: the toggle reruns only this part."""
+    if st.toggle(tr("cnn_lab.show_pixels"), key="lab_pixels"):
+        with st.container(key="lab_pixel_table"):
+            st.html(digits.pixel_table_html(digit))
+
+
+@st.fragment
 def draw_and_read(option: str, models: dict, table: dict, together, tokens: dict) -> None:
     """Canvas → prepared 28×28 → answer, naive way, all models side by side. A stroke reruns only this part."""
     draw_col, seen_col, answer_col = st.columns([1.3, 1, 1.1], gap="small")
@@ -140,7 +155,7 @@ def draw_and_read(option: str, models: dict, table: dict, together, tokens: dict
     digit, naive = read_ways
     st.session_state["last_digit"] = digit
     with draw_col:
-        send_to_class_box(digit, lambda: canvas.image_data)  # the canvas picture is decoded only if sent
+        send_part(digit, lambda: canvas.image_data)  # the canvas picture is decoded only if sent
 
     shipped = [each for each in tokens if not lab_models.is_trained(each)]
     trained = [each for each in tokens if lab_models.is_trained(each)]
@@ -166,7 +181,6 @@ def draw_and_read(option: str, models: dict, table: dict, together, tokens: dict
         with st.container(key="lab_prepared"):
             st.html(digits.digit_html(digit, 168, tr("cnn_lab.prepared_title")))
         st.caption(tr("cnn_lab.prepared_caption"))
-        show_pixels = st.toggle(tr("cnn_lab.show_pixels"), key="lab_pixels")
         naive_read = answers.answer(naive_proba)
         with st.container(border=True, key="lab_naive"):
             st.markdown(f"**{tr('cnn_lab.naive_title')}**")
@@ -175,9 +189,7 @@ def draw_and_read(option: str, models: dict, table: dict, together, tokens: dict
                            confidence=f"{naive_read.confidence * 100:.0f}"))
             st.caption(tr("cnn_lab.naive_agrees" if naive_read.digit == read.digit else "cnn_lab.naive_differs"))
 
-    if show_pixels:
-        with st.container(key="lab_pixel_table"):
-            st.html(digits.pixel_table_html(digit))
+    pixels_part(digit)
 
     st.header(tr("cnn_lab.compare_title"))
     rows = [{**row, "proba": found[tokens[each]][0] if each in tokens else None} for each, row in table.items()]
