@@ -140,11 +140,17 @@ def line_paths(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple
 
 
 @memo.shared
+def line_surface(points: tuple) -> np.ndarray:
+    """② the loss over the (a, b) grid: once per set of points, whatever the start, rate or steps."""
+    x, y, _ = line_points(points)
+    return gd.mse_surface(x, y, A_VALUES, B_VALUES)
+
+
+@memo.shared
 def surface_view(points: tuple, start: tuple, lr: float, steps: int, chosen: tuple, labels: dict) -> go.Figure:
     """② the paths over the loss surface of the points."""
-    x, y, best = line_points(points)
     paths = {name: path.points for name, path in line_paths(points, start, lr, steps, chosen).items()}
-    return surface_descent_figure(A_VALUES, B_VALUES, gd.mse_surface(x, y, A_VALUES, B_VALUES), paths, best, labels)
+    return surface_descent_figure(A_VALUES, B_VALUES, line_surface(points), paths, line_points(points)[2], labels)
 
 
 @memo.shared
