@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 import streamlit as st
 
 from core import data, gallery, i18n, links, memo, streamlit_patches
@@ -305,3 +306,18 @@ def guess_then_reveal(key: str) -> bool:
 def hidden_captions(count: int) -> list[str]:
     """Captions that number the images without giving away any label ("?  (3)")."""
     return [tr("documents.guess.hidden", n=n) for n in range(1, count + 1)]
+
+
+def edited_numbers(frame: pd.DataFrame, texts: str, limit: float = 1000.0, fallback: float = 0.0) -> np.ndarray:
+    """A table edited by the student → float array: emptied cells count as ``fallback``, numbers beyond
+    ±``limit`` are limited, each with a warning (``<texts>empty_cells``, ``<texts>too_large``).
+    The editor returns numeric columns as they are: converted whole, without a pass per cell."""
+    numeric = all(pd.api.types.is_numeric_dtype(kind) for kind in frame.dtypes)
+    values = frame.to_numpy(dtype=float) if numeric else frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    if np.isnan(values).any():
+        st.warning(tr(texts + "empty_cells"))
+        values = np.nan_to_num(values, nan=fallback)
+    if np.abs(values).max(initial=0.0) > limit:
+        st.warning(tr(texts + "too_large", limit=int(limit)))
+        values = np.clip(values, -limit, limit)
+    return values

@@ -15,7 +15,7 @@ from core.charts import convolution as charts
 from core.charts.panels import fmt
 from core.charts.style import NO_BAR
 from core.presenter import figure_alt, fold
-from core.ui import lang_key, lesson_links, quiz, shared_chart, tr, try_this
+from core.ui import edited_numbers, lang_key, lesson_links, quiz, shared_chart, tr, try_this
 from lessons import convolution as conv
 
 T = "lesson_4."
@@ -43,22 +43,6 @@ def slider_in_range(label: str, top: int, key: str, default: int) -> int:
     return st.slider(label, 0, top, key=key, disabled=top == 0) if top > 0 else 0
 
 
-LIMIT = 1000.0  # typed numbers are kept within ±1000 so that every sum stays readable
-
-
-def table_to_array(frame: pd.DataFrame, fallback: float = 0.0) -> np.ndarray:
-    """An edited table → float array; emptied cells count as ``fallback``, huge numbers are limited (warned)."""
-    numeric = all(pd.api.types.is_numeric_dtype(kind) for kind in frame.dtypes)  # as the editor returns it
-    values = frame.to_numpy(dtype=float) if numeric else frame.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-    if np.isnan(values).any():
-        st.warning(tr(T + "empty_cells"))
-        values = np.nan_to_num(values, nan=fallback)
-    if np.abs(values).max(initial=0.0) > LIMIT:
-        st.warning(tr(T + "too_large", limit=int(LIMIT)))
-        values = np.clip(values, -LIMIT, LIMIT)
-    return values
-
-
 def choose_image(grid_area) -> tuple[np.ndarray, str]:
     """The input picked by the student → ((H, W) image, its description); the grid's editor goes in grid_area."""
     drawing = st.session_state.get("last_digit")
@@ -72,7 +56,7 @@ def choose_image(grid_area) -> tuple[np.ndarray, str]:
         with grid_area:
             grid = st.data_editor(pd.DataFrame(conv.integer_grid().astype(int), columns=[str(c) for c in range(8)]),
                                   key="l4_grid", hide_index=True, width="stretch")
-        return table_to_array(grid), tr(T + "source_grid")
+        return edited_numbers(grid, T), tr(T + "source_grid")
     if source == "mnist":
         try:
             mnist = data.load_mnist()
@@ -182,7 +166,7 @@ def convolution_section(image: np.ndarray, kernel_area, size_area, settings) -> 
         st.caption(tr(T + "kernel_help"))
         edited = st.data_editor(pd.DataFrame(conv.preset(name, k), columns=[str(c) for c in range(k)]),
                                 key=f"l4_kernel_{k}_{name}")
-        kernel = table_to_array(edited)
+        kernel = edited_numbers(edited, T)
     with size_area:
         stride = st.slider(tr(T + "stride"), 1, 3, 1, key=links.linked("l4_stride", links.number(1, 3, default=1)))
         padding = st.slider(tr(T + "padding"), 0, 2, 0, key=links.linked("l4_padding", links.number(0, 2, default=0)))

@@ -15,7 +15,7 @@ from core.charts import pooling as charts
 from core.charts.panels import fmt
 from core.charts.style import NO_BAR
 from core.presenter import figure_alt, fold
-from core.ui import lang_key, lesson_links, quiz, shared_chart, tr, try_this
+from core.ui import edited_numbers, lang_key, lesson_links, quiz, shared_chart, tr, try_this
 from lessons import convolution as conv
 from lessons import pooling
 
@@ -214,13 +214,7 @@ def pooling_sections() -> None:
         st.caption(tr(T + "edit_help"))
         table = st.data_editor(pd.DataFrame(pooling.DOC_EXAMPLE, columns=[str(c) for c in range(4)]),
                                hide_index=True, key="l5_table")
-        x = table.apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-        if np.isnan(x).any():
-            st.warning(tr(T + "empty_cells"))
-            x = np.nan_to_num(x)
-        if np.abs(x).max() > 1000:
-            st.warning(tr(T + "too_large"))
-            x = np.clip(x, -1000, 1000)
+        x = edited_numbers(table, T)
     with picture:
         example_picture(x, mode, size, stride)
     st.markdown(tr(T + "example_text"))

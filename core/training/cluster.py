@@ -71,6 +71,7 @@ class Cluster:
         self._client = None
         self._local = None
         self._listeners: dict[str, Callable[[dict], None]] = {}
+        self._closed = False  # close() was called: a warm-up failing then is the exit, not a problem
 
     @property
     def started(self) -> bool:
@@ -119,7 +120,7 @@ class Cluster:
                 for address in client.scheduler_info(n_workers=-1)["workers"]:
                     client.submit(worker.warm_up, workers=[address], pure=False, key=f"dojo-warm-up-{address}")
             except Exception:  # the first job will report what is wrong, in the student's language
-                if client is None or self._client is client:  # not a cluster closed meanwhile (at exit)
+                if not self._closed:  # not a cluster closed meanwhile (at exit)
                     LOG.warning("Dask cluster warm-up failed", exc_info=True)
 
         threading.Thread(target=work, name="dask-warm-up", daemon=True).start()
@@ -169,6 +170,7 @@ class Cluster:
         self.close()
 
     def close(self) -> None:
+        self._closed = True
         with self._lock:
             if self._client is not None:
                 if self._client.status == "running":
