@@ -29,6 +29,10 @@ PRESENTER_CSS = """<style>
 [data-testid='stMainBlockContainer'] [data-testid='stWidgetLabel'] p { font-size: 1.08rem; }
 [data-testid='stMainBlockContainer'] [data-testid='stCaptionContainer'] p { font-size: 1.02rem; }
 .st-key-dojo_bar [data-testid='stMarkdownContainer'] p { font-size: 0.95rem; }
+@media (max-width: 1199px) {  /* 1024×768 projectors: the header has no room beside the menu, so the bar sits below it */
+  [data-testid='stMainBlockContainer'] { padding-top: 3.5rem; }
+  .st-key-dojo_bar { position: static; width: 100%; }
+}
 </style>"""
 NORMAL_CSS = "<style>[data-testid='stMainBlockContainer'] { padding-top: 3.5rem; }</style>"
 # A figure's text alternative: out of the layout and invisible, but in the page for screen readers.
