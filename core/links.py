@@ -35,13 +35,19 @@ class Check:
 
 
 def choices(options, default=None) -> Check:
-    """One of ``options`` (a radio / select box), written as ``str(option)``."""
+    """One of ``options`` (a radio / select box), written as ``str(option)``. A float option is also
+    found by a number typed by hand (``10`` for 10.0, ``0.10`` for 0.1); an int option only as written."""
     by_text = {str(option): option for option in options}
+    floats = [option for option in options if isinstance(option, float)]
 
     def parse(raw: str):
-        if raw not in by_text:
-            raise ValueError(raw)
-        return by_text[raw]
+        if raw in by_text:
+            return by_text[raw]
+        typed = float(raw)  # ValueError when it is no number
+        for option in floats:
+            if option == typed:
+                return option
+        raise ValueError(raw)
     return Check(parse, str, default)
 
 

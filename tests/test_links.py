@@ -29,7 +29,8 @@ def url(at: AppTest) -> dict:
     (links.number(1, 3), "2", 2), (links.number(1, 3), "2.0", 2), (links.number(-1.0, 3.0, 0.05), "0.3", 0.3),
     (links.number(-1.0, 3.0, 0.05), "0.33", 0.35),  # put on the slider's 0.05 grid
     (links.number(-4.0, 8.0, 0.1), "-3.7", -3.7), (links.choices([3, 5]), "5", 5),
-    (links.choices([0.1, 1.0, 10.0]), "10.0", 10.0), (links.choices(["max", "average"]), "average", "average"),
+    (links.choices([0.1, 1.0, 10.0]), "10.0", 10.0), (links.choices([0.1, 1.0, 10.0]), "10", 10.0),
+    (links.choices([0.1, 1.0, 10.0]), "0.10", 0.1), (links.choices(["max", "average"]), "average", "average"),
     (links.choices([None, 0, 1]), "None", None), (links.flag(), "1", True), (links.flag(), "false", False),
 ])
 def test_a_good_value_is_read(check, raw, value):
@@ -39,7 +40,8 @@ def test_a_good_value_is_read(check, raw, value):
 @pytest.mark.parametrize("check,raw", [
     (links.number(1, 3), "4"), (links.number(1, 3), "0"), (links.number(1, 3), "abc"), (links.number(1, 3), ""),
     (links.number(1, 3), "nan"), (links.number(1, 3), "inf"), (links.number(1, 3), "1.5"), (links.number(1, 3), "1e400"),
-    (links.choices([3, 5]), "4"), (links.choices([3, 5]), "3.0"), (links.choices(["max"]), "MAX"), (links.flag(), "maybe"),
+    (links.choices([3, 5]), "4"), (links.choices([3, 5]), "3.0"), (links.choices([0.1, 1.0]), "2"),
+    (links.choices([0.1, 1.0]), "nan"), (links.choices(["max"]), "MAX"), (links.flag(), "maybe"),
 ])
 def test_a_bad_value_is_refused(check, raw):
     with pytest.raises(ValueError):
