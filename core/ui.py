@@ -13,6 +13,7 @@ import streamlit as st
 
 from core import data, gallery, i18n, links, memo, streamlit_patches
 from core.lab import catalog as lab_models
+from core.training.augment import recipe_values
 from models.zoo import REGISTRY
 
 LANG_KEY = "lang"
@@ -30,6 +31,11 @@ def lang() -> str:
 def tr(key: str, /, **values) -> str:
     """Text of ``key`` in the current language."""
     return i18n.t(key, lang(), **values)
+
+
+def augmentation_text(recipe: dict) -> str:
+    """An augmentation recipe (``Augmentation.describe()``, as in a model's JSON) in words, in the current language."""
+    return tr("home.augmentation", **recipe_values(recipe))
 
 
 def tr_list(key: str) -> list:

@@ -13,8 +13,7 @@ from dojo_canvas import st_canvas  # streamlit-drawable-canvas, answering 30 ms 
 from core.charts import answers, digits
 from core.lab import catalog as lab_models
 from core.lab import inference, preprocess, uploaded
-from core.training.augment import recipe_values
-from core.ui import lang, model_name, model_picker, send_to_class_box, shipped_model, tr
+from core.ui import augmentation_text, lang, model_name, model_picker, send_to_class_box, shipped_model, tr
 from models.zoo import REGISTRY, augmented_models, pretrained_meta, shipped_augmentation
 
 CANVAS_KEY = "lab_canvas"  # + "_<n>"; the clear button moves on to the next n
@@ -198,7 +197,7 @@ def draw_and_read(option: str, models: dict, table: dict, together, tokens: dict
         st.markdown(answers.side_by_side(rows, {name: tr(f"cnn_lab.col_{name}") for name in names}))
     st.caption(tr("cnn_lab.compare_caption"))
     if recipe := shipped_augmentation():
-        st.caption(tr("cnn_lab.pretrained_caption", recipe=tr("home.augmentation", **recipe_values(recipe)),
+        st.caption(tr("cnn_lab.pretrained_caption", recipe=augmentation_text(recipe),
                       models=", ".join(model_name(k) for k in augmented_models())))
 
 

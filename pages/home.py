@@ -2,8 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from core.training.augment import recipe_values
-from core.ui import PAGES, tr, tr_list
+from core.ui import PAGES, augmentation_text, tr, tr_list
 from models.zoo import REGISTRY, augmented_models, pretrained_meta, shipped_augmentation
 
 st.title("🥋 CNN Dojo")
@@ -39,7 +38,7 @@ st.header(tr("home.models_title"))
 st.caption(tr("home.models_caption"))
 recipe = shipped_augmentation()
 if recipe:
-    st.caption(tr("home.pretrained_caption", recipe=tr("home.augmentation", **recipe_values(recipe)),
+    st.caption(tr("home.pretrained_caption", recipe=augmentation_text(recipe),
                   models=", ".join(f"{REGISTRY[k].doc} {tr(f'models.{k}.name')}" for k in augmented_models())))
 rows = []
 for key, entry in REGISTRY.items():

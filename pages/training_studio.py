@@ -18,8 +18,9 @@ from core.training import studio
 from core.training import timebox
 from core.lab import explain
 from core.streamlit_patches import current_session_id, session_alive
+from core.training.augment import CANVAS_LIKE
 from core.training.engine import ConfigError, TrainConfig
-from core.ui import (guess_then_reveal, hidden_captions, lang, mnist_or_stop, register_class_model, shared_chart, tr,
+from core.ui import (augmentation_text, guess_then_reveal, hidden_captions, lang, mnist_or_stop, register_class_model, shared_chart, tr,
                      tr_list)
 from models import documents
 from models.zoo import REGISTRY, pretrained_meta
@@ -206,7 +207,7 @@ def settings(key: str, busy: bool) -> None:
                       on_change=keep_dropout, args=(i,), disabled=busy)
         st.number_input(tr(T + "seed"), 0, 9999, step=1, key=linked_widget("seed", links.number(0, 9999, 1)), on_change=keep, args=("seed",), disabled=busy)
         st.toggle(tr(T + "augment"), key=linked_widget("augment", links.flag(default=None)), on_change=keep, args=("augment",), disabled=busy,
-                  help=tr(T + "augment_help"))
+                  help=tr(T + "augment_help", recipe=augmentation_text(CANVAS_LIKE.describe())))
 
     config = studio.config_from_settings(S)
     here = measured.get((key, config.batch_size, config.augment))

@@ -4,8 +4,8 @@
 
 Each model keeps its document's layers, optimizer, learning rate and batch size. Unlike the
 documents, it trains on the first 54,000 training images with canvas-like augmentation
-(core.training.augment: turn, slant, width, placed as the lab places drawings, stroke width;
---plain: none) and holds out the last
+(core.training.augment: a flag on some upright 1s, turn, slant, width, placed as the lab places
+drawings, stroke width; --plain: none) and holds out the last
 6,000, unaugmented, for validation: the weights of the epoch with the best validation accuracy
 are kept (early stopping). The test set is used once, at the end, to score the result; weights
 scoring below the document's figure on it are not written (the shipped ones stay). Saved without
@@ -26,10 +26,10 @@ VALIDATION_IMAGES = 6000  # the last 6,000 training images, never trained on
 # key → (most epochs, patience: epochs without a better validation accuracy before stopping)
 SCHEDULE = {
     "colab_cnn": (30, 5),
-    "lenet5": (60, 8),
+    "lenet5": (60, 12),
     "three_conv": (20, 4),
     "keras_mnist_cnn": (16, 4),
-    "qiita_cnn": (16, 4),
+    "qiita_cnn": (30, 6),
 }
 
 

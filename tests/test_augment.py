@@ -5,7 +5,7 @@ from core.training import augment
 from core.training.augment import Augmentation
 
 NONE = Augmentation(rotation_deg=0, shear=0, aspect=0, scale=0, shift_px=0, thicker=0, thinner=0, renormalise=False,
-                    contrast=(0.0, 1.0))
+                    contrast=(0.0, 1.0), flag_ones=0.0)
 
 
 def bar() -> np.ndarray:
@@ -96,3 +96,28 @@ def test_batches_keep_their_labels_and_cover_every_image_once_per_epoch():
         assert np.allclose(x[:, 14, 14, 0], y / 10)  # each image still carries its own label
         seen.extend(y.tolist())
     assert sorted(seen) == list(range(10))
+
+
+def test_an_upright_one_gets_a_flag_up_and_to_the_left_and_nothing_else_changes():
+    """The bar (column 10, rows 5…22) keeps its ink; new ink starts at its top (row 5) and goes down to
+    the left: 20–45 % of 18 rows long at 15–50° below the horizontal, so it ends 2–8 columns to the left."""
+    for seed in range(5):
+        out = augment.add_flags(bar()[None], np.random.default_rng(seed))[0]
+        assert np.all(out >= bar())
+        new = np.argwhere(out - bar() > 0.5)
+        assert len(new) >= 2
+        assert new[:, 1].min() <= 8 and new[:, 1].max() <= 11  # to the left of the stroke, none to the right
+        assert new[:, 0].min() >= 4 and new[:, 0].max() <= 5 + 8  # from the top down, within the upper half
+
+
+def test_slanted_or_flagged_ones_and_other_digits_keep_their_shape():
+    slanted = np.zeros((28, 28), dtype=np.float32)
+    for row in range(5, 23):
+        slanted[row, 20 - (row - 5) // 2] = 1.0  # leans right: a flag would draw a 7
+    flagged = bar()
+    flagged[5:8, 4:10] = 1.0  # a flag already
+    rng = np.random.default_rng(0)
+    assert np.array_equal(augment.add_flags(np.stack([slanted, flagged]), rng), np.stack([slanted, flagged]))
+    always = Augmentation(**{**NONE.describe(), "flag_ones": 1.0})
+    out = augment.augment_batch(np.stack([bar(), bar()]), rng, always, digits=np.array([1, 7]))
+    assert (out[0] > bar()).any() and np.array_equal(out[1], bar())  # only the 1 gets a flag

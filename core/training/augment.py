@@ -1,6 +1,7 @@
 """Augmentation that looks like digits drawn on the lab's canvas (after its MNIST-way preparation).
 
-Each training image gets its own random affine warp (rotation, shear, aspect), is then placed as
+Upright 1s sometimes get a flag first (the "1" many students write; MNIST's 1s are mostly plain
+strokes, so every model read a flagged 1 as 7). Each training image gets its own random affine warp (rotation, shear, aspect), is then placed as
 the lab places a drawing (core.lab.preprocess: longer side 20 px, centre of mass at (14, 14)) with
 a little jitter, all with bilinear sampling in numpy for a whole batch at once, and sometimes gets
 a stroke one pixel thicker (2×2 dilation) or half a pixel thinner (half of a 2×2 erosion); a
@@ -36,6 +37,7 @@ class Augmentation:
     # grey levels stretched from [low, high] to [0, 1] after the warp: bilinear sampling blurs the
     # edges (83 % of the ink pixels grey instead of MNIST's 60 % and the lab's 46 %); (0.1, 0.8) gives 54 %
     contrast: tuple[float, float] = (0.1, 0.8)
+    flag_ones: float = 0.5  # probability that an upright 1 gets a flag from its top down to the left
 
     def describe(self) -> dict:
         """The recipe as plain JSON values, for a model's JSON."""
@@ -53,6 +55,7 @@ def recipe_values(recipe: dict) -> dict[str, str]:
         "aspect": f"{100 * recipe['aspect']:g}", "scale": f"{100 * recipe['scale']:g}",
         "shift": f"{recipe['shift_px']:g}",
         "thicker": f"{100 * recipe['thicker']:g}", "thinner": f"{100 * recipe['thinner']:g}",
+        "flag": f"{100 * recipe.get('flag_ones', 0.0):g}",
     }  # the contrast stretch undoes the blur of resampling; the sentence does not need it
 
 
@@ -128,10 +131,48 @@ def _neighbourhood(images: np.ndarray, reduce) -> np.ndarray:
     return reduce(reduce(padded[:, :h, :w], padded[:, 1:, :w]), reduce(padded[:, :h, 1:], padded[:, 1:, 1:]))
 
 
-def augment_batch(images: np.ndarray, rng: np.random.Generator, aug: Augmentation = CANVAS_LIKE) -> np.ndarray:
-    """(n, 28, 28[, 1]) float images in [0, 1] → randomly warped and re-stroked copies, same shape."""
+_ROWS, _COLUMNS = np.mgrid[0:28, 0:28].astype(np.float32)
+
+
+def add_flags(ones: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """(n, 28, 28) images of 1s → copies where each upright plain stroke has a flag: a line from its
+    top, 20–45 % of its height long, 15–50° below the horizontal, down to the left. Slanted 1s keep
+    none (a flag on a stroke leaning right draws a 7), nor do 1s that have one."""
+    out = ones.copy()
+    for i, image in enumerate(out):
+        ink = np.argwhere(image > 0.5)
+        if len(ink) < 5:
+            continue
+        centred = ink - ink.mean(axis=0)
+        axis = np.linalg.eigh(centred.T @ centred)[1][:, -1]  # (row, column) of the stroke's direction
+        if abs(axis[1]) > 0.2 * abs(axis[0]):
+            continue
+        upper = ink[ink[:, 0] < ink[:, 0].min() + 5]
+        if np.ptp(upper[:, 1]) > 4:
+            continue
+        top = ink[ink[:, 0] == ink[:, 0].min()]
+        row0, col0 = top[:, 0].mean(), top[:, 1].mean()
+        length = rng.uniform(0.2, 0.45) * (ink[:, 0].max() - ink[:, 0].min() + 1)
+        angle = np.radians(rng.uniform(15, 50))
+        d_row, d_col = length * np.sin(angle), -length * np.cos(angle)
+        # each pixel's distance to the segment from (row0, col0) to (row0 + d_row, col0 + d_col)
+        along = np.clip(((_ROWS - row0) * d_row + (_COLUMNS - col0) * d_col) / (d_row ** 2 + d_col ** 2), 0, 1)
+        distance = np.hypot(_ROWS - (row0 + along * d_row), _COLUMNS - (col0 + along * d_col))
+        half_pen = rng.uniform(0.9, 1.6)
+        out[i] = np.maximum(image, np.clip(half_pen + 0.5 - distance, 0, 1))
+    return out
+
+
+def augment_batch(images: np.ndarray, rng: np.random.Generator, aug: Augmentation = CANVAS_LIKE,
+                  digits: np.ndarray | None = None) -> np.ndarray:
+    """(n, 28, 28[, 1]) float images in [0, 1] → randomly warped and re-stroked copies, same shape.
+    With their ``digits`` (n,), some upright 1s get a flag first (``aug.flag_ones``)."""
     shape = images.shape
     batch = images.reshape(shape[0], shape[1], shape[2]).astype(np.float32)
+    if digits is not None and aug.flag_ones > 0:
+        ones = np.flatnonzero((np.asarray(digits) == 1) & (rng.uniform(size=len(batch)) < aug.flag_ones))
+        if len(ones):
+            batch[ones] = add_flags(batch[ones], rng)
     inverse, origin = placements(batch, linear_maps(len(batch), aug, rng), aug, rng)
     out = warp(batch, inverse, origin)
     n = len(batch)
@@ -161,7 +202,8 @@ def augmented_batches(images, labels, batch_size: int, seed: int, aug: Augmentat
 
         def __getitem__(self, index):
             rows = self.order[index * batch_size:(index + 1) * batch_size]
-            return augment_batch(images[rows], self.rng, aug), labels[rows]
+            digits = labels[rows].argmax(axis=1) if np.ndim(labels) == 2 else labels[rows]  # one-hot or not
+            return augment_batch(images[rows], self.rng, aug, digits), labels[rows]
 
         def on_epoch_end(self):
             self.order = self.rng.permutation(len(images))
