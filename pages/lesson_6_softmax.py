@@ -2,7 +2,7 @@
 one-hot labels (to_categorical) and the cross-entropy loss (004 3-8).
 
 Every section is a fragment: ②'s and ③'s widgets rerun only their section; ①'s ten scores, which
-③ uses, rerun ① to ③, not the whole page. Figures are built once per distinct input for the whole class (core.ui.shared_chart)."""
+② uses, rerun ① and ②, not ③ (two classes, on its own) or the whole page. Figures are built once per distinct input for the whole class (core.ui.shared_chart)."""
 from types import SimpleNamespace
 
 import numpy as np
@@ -91,8 +91,8 @@ def cross_entropy_section(probs: np.ndarray, top: int) -> None:
 
 @st.fragment
 def softmax_sections() -> None:
-    """① ten scores → ten probabilities, then ② and ③ (③ uses ①'s probabilities): ①'s widgets rerun
-    these sections (② and ③ hold fragments of their own), not the rest of the page."""
+    """① ten scores → ten probabilities, then ② the cross-entropy of those probabilities: ①'s widgets rerun
+    these two sections (② holds a fragment of its own), not ③ or the rest of the page."""
     st.header(tr(T + "ten_header"))
     for k, value in enumerate(PRESETS["confident"]):
         st.session_state.setdefault(f"l6_z{k}", value)
@@ -126,7 +126,6 @@ def softmax_sections() -> None:
     st.markdown(tr(T + "ten_result", top=top, p=f"{probs[top]:.1%}", total=f"{probs.sum():.3f}", t=temperature))
     st.caption(tr(T + "temperature_note"))
 
-    two_classes()
     cross_entropy_section(probs, top)
 
 
@@ -134,6 +133,7 @@ st.title(tr("nav.lesson_6"))
 with fold(tr("present.text")):
     st.markdown(tr(T + "intro"))
 softmax_sections()
+two_classes()  # ③ needs nothing of ①: outside its fragment, a score's move does not redraw it
 
 try_this("lesson_6.try_this")
 quiz("lesson_6")
