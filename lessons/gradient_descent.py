@@ -79,7 +79,7 @@ class Path:
         return self.points[-1]
 
 
-def is_exploding(loss: float, start_loss: float, theta: np.ndarray) -> bool:
+def is_exploding(loss: float, start_loss: float, theta) -> bool:
     """Divergence: loss or θ no longer finite, or the loss a million times the starting loss."""
     return not math.isfinite(loss) or not all(map(math.isfinite, theta)) or loss > 1e6 * (start_loss + 1.0)
 

@@ -224,6 +224,20 @@ def test_line_descent_uses_the_same_loss_and_gradient():
     assert np.all(path.losses > 0) and path.losses[-1] < 1e-6
 
 
+@pytest.mark.parametrize("optimizer", list(gd.OPTIMIZERS))
+def test_descent_per_parameter_equals_the_whole_vector_update(optimizer):
+    """_descend updates each parameter on its own (the optimizers are elementwise): the same path as
+    applying the update rule to the (2,) vector θ, step by step."""
+    x, y = regression.make_points(12, 1.0, seed=1)
+    path = gd.descend_line(x, y, [-0.5, 6.0], 0.01, 200, optimizer)
+    assert path.diverged_at is None
+    theta, state, expected = np.array([-0.5, 6.0]), {}, [np.array([-0.5, 6.0])]
+    for _ in range(200):
+        theta = gd.OPTIMIZERS[optimizer](theta, gd.mse_gradient(theta, x, y), state, 0.01)
+        expected.append(theta)
+    np.testing.assert_allclose(path.points, np.array(expected), rtol=1e-9, atol=1e-12)
+
+
 def test_learning_rate_ladder_is_logarithmic():
     rates = gd.learning_rates()
     assert rates[0] == 0.0001 and 1.0 in rates and rates[-1] == 2.0

@@ -1,12 +1,13 @@
 """Augmentation that looks like digits drawn on the lab's canvas (after its MNIST-way preparation).
 
 Upright 1s sometimes get a flag first (the "1" many students write; MNIST's 1s are mostly plain
-strokes, so every model read a flagged 1 as 7). Each training image gets its own random affine warp (rotation, shear, aspect), is then placed as
-the lab places a drawing (core.lab.preprocess: longer side 20 px, centre of mass at (14, 14)) with
-a little jitter, all with bilinear sampling in numpy for a whole batch at once, and sometimes gets
-a stroke one pixel thicker (2×2 dilation) or half a pixel thinner (half of a 2×2 erosion); a
-contrast stretch then undoes the blur of resampling. Only the training
-images change; the model stays the document's. Pure numpy, seeded: a rebuild is reproducible.
+strokes, so every model read a flagged 1 as 7). Each training image gets its own random affine
+warp (rotation, shear, aspect), is then placed as the lab places a drawing (core.lab.preprocess:
+longer side 20 px, centre of mass at (14, 14)) with a little jitter, all with bilinear sampling in
+numpy for a whole batch at once, and sometimes gets a stroke one pixel thicker (2×2 dilation) or
+half a pixel thinner (half of a 2×2 erosion); a contrast stretch then undoes the blur of
+resampling. Only the training images change; the model stays the document's. Pure numpy, seeded:
+a rebuild is reproducible.
 """
 from __future__ import annotations
 
