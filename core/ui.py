@@ -14,7 +14,7 @@ import streamlit as st
 from core import data, gallery, i18n, links, memo, streamlit_patches
 from core.lab import catalog as lab_models
 from core.training.augment import recipe_values
-from models.zoo import REGISTRY
+from models.zoo import REGISTRY, augmented_models
 
 LANG_KEY = "lang"
 
@@ -36,6 +36,15 @@ def tr(key: str, /, **values) -> str:
 def augmentation_text(recipe: dict) -> str:
     """An augmentation recipe (``Augmentation.describe()``, as in a model's JSON) in words, in the current language."""
     return tr("home.augmentation", **recipe_values(recipe))
+
+
+def augmented_models_text(label) -> str:
+    """The shipped models trained with augmentation, for a caption: each one's ``label(key)``, or
+    "all five models" when it is every one of them."""
+    keys = augmented_models()
+    if len(keys) == len(REGISTRY):
+        return tr("common.all_models", n=len(keys))
+    return ", ".join(label(key) for key in keys)
 
 
 def tr_list(key: str) -> list:

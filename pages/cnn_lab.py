@@ -13,8 +13,8 @@ from dojo_canvas import st_canvas  # streamlit-drawable-canvas, answering 30 ms 
 from core.charts import answers, digits
 from core.lab import catalog as lab_models
 from core.lab import inference, preprocess, uploaded
-from core.ui import augmentation_text, lang, model_name, model_picker, send_to_class_box, shipped_model, tr
-from models.zoo import REGISTRY, augmented_models, pretrained_meta, shipped_augmentation
+from core.ui import augmentation_text, augmented_models_text, lang, model_name, model_picker, send_to_class_box, shipped_model, tr
+from models.zoo import REGISTRY, pretrained_meta, shipped_augmentation
 
 CANVAS_KEY = "lab_canvas"  # + "_<n>"; the clear button moves on to the next n
 UPLOAD_TYPES = ["png", "jpg", "jpeg", "bmp", "gif", "webp"]
@@ -198,7 +198,7 @@ def draw_and_read(option: str, models: dict, table: dict, together, tokens: dict
     st.caption(tr("cnn_lab.compare_caption"))
     if recipe := shipped_augmentation():
         st.caption(tr("cnn_lab.pretrained_caption", recipe=augmentation_text(recipe),
-                      models=", ".join(model_name(k) for k in augmented_models())))
+                      models=augmented_models_text(model_name)))
 
 
 @st.fragment

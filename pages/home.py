@@ -2,8 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from core.ui import PAGES, augmentation_text, tr, tr_list
-from models.zoo import REGISTRY, augmented_models, pretrained_meta, shipped_augmentation
+from core.ui import PAGES, augmentation_text, augmented_models_text, tr, tr_list
+from models.zoo import REGISTRY, pretrained_meta, shipped_augmentation
 
 st.title("🥋 CNN Dojo")
 st.markdown(tr("home.intro"))
@@ -39,7 +39,7 @@ st.caption(tr("home.models_caption"))
 recipe = shipped_augmentation()
 if recipe:
     st.caption(tr("home.pretrained_caption", recipe=augmentation_text(recipe),
-                  models=", ".join(f"{REGISTRY[k].doc} {tr(f'models.{k}.name')}" for k in augmented_models())))
+                  models=augmented_models_text(lambda k: f"{REGISTRY[k].doc} {tr(f'models.{k}.name')}")))
 rows = []
 for key, entry in REGISTRY.items():
     meta = pretrained_meta(key)

@@ -35,9 +35,10 @@ def test_home_says_how_each_shipped_model_was_trained_beside_the_documents_setti
     assert shipped["Document's settings (the studio's \"document settings\")"] == "15 epochs, 54,000, no augmentation"
     assert table.loc["lenet5", "Document's settings (the studio's \"document settings\")"] == "500 epochs, 60,000, no augmentation"
     caption = " ".join(c.value for c in at.caption)
-    assert "004 Colab CNN" in caption and "rotation ±5°" in caption and "last 6,000 training images" in caption
-    ja = open_page("pages/home.py", "ja")
-    assert "データ拡張" in " ".join(c.value for c in ja.caption)
+    assert "The shipped weights of all 5 models were trained" in caption and "004 Colab CNN" not in caption
+    assert "rotation ±5°" in caption and "last 6,000 training images" in caption
+    ja = " ".join(c.value for c in open_page("pages/home.py", "ja").caption)
+    assert "同梱の学習済みの重み（5つのモデルすべて）" in ja and "データ拡張" in ja
 
 
 def test_home_warns_about_missing_weights_and_still_renders(tmp_path, monkeypatch):
@@ -49,3 +50,5 @@ def test_home_warns_about_missing_weights_and_still_renders(tmp_path, monkeypatc
     assert not at.exception
     assert [w.value for w in at.warning if "qiita_cnn" in w.value]
     assert len(at.dataframe[0].value) == 5
+    caption = " ".join(c.value for c in at.caption)  # four of five augmented: named one by one
+    assert "The shipped weights of 000 LeNet-5, 001 Keras mnist_cnn" in caption and "002" not in caption
