@@ -10,6 +10,7 @@ from core import data
 from core.lab import inference
 from core.training import augment
 from models import zoo
+from scripts import pretrain
 
 
 
@@ -43,6 +44,8 @@ def test_epochs_were_chosen_on_the_held_out_images(key):
     assert meta["best_epoch"] == val.index(max(val)) + 1 <= meta["epochs_trained"] == len(val)
     assert meta["training_images"] + meta["validation_images"] == 60000 and meta["validation_images"] == 6000
     assert "test_accuracy_per_epoch" not in meta  # the test set is not looked at during training
+    # scripts/pretrain.py rebuilds it: its schedule is the one the weights were trained with
+    assert (meta["max_epochs"], meta["early_stopping_patience"]) == pretrain.SCHEDULE[key]
     assert meta["augmentation"] in (augment.CANVAS_LIKE.describe(), None)
     entry = zoo.REGISTRY[key]
     assert meta["document_accuracy"] == entry.reported_accuracy
