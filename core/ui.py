@@ -40,7 +40,7 @@ def augmentation_text(recipe: dict) -> str:
 
 def augmented_models_text(label) -> str:
     """The shipped models trained with augmentation, for a caption: each one's ``label(key)``, or
-    "all five models" when it is every one of them."""
+    "all 5 models" (common.all_models) when it is every one of them."""
     keys = augmented_models()
     if len(keys) == len(REGISTRY):
         return tr("common.all_models", n=len(keys))

@@ -26,7 +26,7 @@ VALIDATION_IMAGES = 6000  # the last 6,000 training images, never trained on
 # key → (most epochs, patience: epochs without a better validation accuracy before stopping)
 SCHEDULE = {
     "colab_cnn": (30, 5),
-    "lenet5": (150, 20),  # (60, 12) stopped while it still improved; longer reads drawings better
+    "lenet5": (150, 20),  # (60, 12) stopped while it still improved; longer: better on synthetic drawings
     "three_conv": (20, 4),
     "keras_mnist_cnn": (16, 4),
     "qiita_cnn": (60, 12),  # (30, 6) stopped at epoch 25 while it still improved (best now: epoch 59)
