@@ -1,6 +1,6 @@
 """Train the five seed CNNs on MNIST for the lab's canvas; write the shipped weights.
 
-    MNIST_PATH=../shared/data/mnist.npz .venv/bin/python scripts/pretrain.py [key ...] [--budget-minutes M]
+    MNIST_PATH=../shared/data/mnist.npz .venv/bin/python scripts/pretrain.py [key ...] [--budget-minutes M] [--out DIR]
 
 Each model keeps its document's layers, optimizer, learning rate and batch size. Unlike the
 documents, it trains on the first 54,000 training images with canvas-like augmentation
@@ -33,9 +33,10 @@ SCHEDULE = {
 }
 
 
-def pretrain(key: str, budget_minutes: float | None = None, augmented: bool = True) -> dict:
+def pretrain(key: str, budget_minutes: float | None = None, augmented: bool = True,
+             folder: Path = PRETRAINED) -> dict:
     """Train one registry model as described above (``augmented=False``: on the plain images);
-    save it if it holds the document's figure."""
+    save it in ``folder`` if it holds the document's figure."""
     import keras
     import numpy as np
     import tensorflow as tf
@@ -131,7 +132,7 @@ def pretrain(key: str, budget_minutes: float | None = None, augmented: bool = Tr
         print(f"{key}: test accuracy {test_accuracy:.4f} is below {entry.target_accuracy}: not saved", flush=True)
         meta["saved"] = False
         return meta
-    storage.save_atomic(storage.without_optimizer(model), PRETRAINED / f"{key}.keras", meta)
+    storage.save_atomic(storage.without_optimizer(model), folder / f"{key}.keras", meta)
     meta["saved"] = True
     return meta
 
@@ -143,12 +144,14 @@ def main(argv: list[str]) -> None:
     parser.add_argument("keys", nargs="*", help=f"models to train (default: all): {', '.join(zoo.REGISTRY)}")
     parser.add_argument("--budget-minutes", type=float, help="stop a model after the epoch that passes this")
     parser.add_argument("--plain", action="store_true", help="train on the plain images (no augmentation)")
+    parser.add_argument("--out", type=Path, default=PRETRAINED,
+                        help="folder for the weights (default: the shipped ones); another one to compare first")
     args = parser.parse_args(argv)
     unknown = [key for key in args.keys if key not in zoo.REGISTRY]
     if unknown:
         parser.error(f"unknown model {', '.join(unknown)}; choose from {', '.join(zoo.REGISTRY)}")
     for key in args.keys or list(zoo.REGISTRY):
-        meta = pretrain(key, args.budget_minutes, augmented=not args.plain)
+        meta = pretrain(key, args.budget_minutes, augmented=not args.plain, folder=args.out)
         print(f"== {key}: test accuracy {meta['test_accuracy']:.4f}, best epoch {meta['best_epoch']} of "
               f"{meta['epochs_trained']}, {meta['seconds_per_epoch']:.0f} s/epoch, saved={meta['saved']}", flush=True)
 
