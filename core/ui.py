@@ -5,6 +5,7 @@ that imports Streamlit.
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +46,17 @@ def augmented_models_text(label) -> str:
     if len(keys) == len(REGISTRY):
         return tr("common.all_models", n=len(keys))
     return ", ".join(label(key) for key in keys)
+
+
+def file_uploader_texts() -> None:
+    """Streamlit's file uploaders in the current language: its button says "Upload" and its hint
+    "5MB per file • PNG…" in English whatever the page's language (1.67 has no parameter for
+    either); the labels already name the types and the limit, so the hint just says "or drop"."""
+    button = "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p"
+    hint = "[data-testid='stFileUploaderDropzoneInstructions'] span"
+    st.html(f"<style>{button}, {hint} {{ font-size: 0; }}"
+            f"{button}::after {{ content: {json.dumps(tr('common.upload_button'), ensure_ascii=False)}; font-size: 0.875rem; }}"
+            f"{hint}::after {{ content: {json.dumps(tr('common.upload_hint'), ensure_ascii=False)}; font-size: 0.875rem; }}</style>")
 
 
 def tr_list(key: str) -> list:

@@ -13,7 +13,8 @@ from dojo_canvas import st_canvas  # streamlit-drawable-canvas, answering 30 ms 
 from core.charts import answers, digits
 from core.lab import catalog as lab_models
 from core.lab import inference, preprocess, uploaded
-from core.ui import augmentation_text, augmented_models_text, lang, model_name, model_picker, send_to_class_box, shipped_model, tr
+from core.ui import (augmentation_text, augmented_models_text, file_uploader_texts, lang, model_name, model_picker,
+                     send_to_class_box, shipped_model, tr)
 from models.zoo import REGISTRY, pretrained_meta, shipped_augmentation
 
 CANVAS_KEY = "lab_canvas"  # + "_<n>"; the clear button moves on to the next n
@@ -283,4 +284,5 @@ def lab() -> None:
 
 st.title(tr("cnn_lab.title"))
 st.caption(tr("cnn_lab.intro"))
+file_uploader_texts()
 lab()

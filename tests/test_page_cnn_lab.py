@@ -192,3 +192,13 @@ def test_unusable_uploads_get_a_clear_message_and_nothing_else(name, data, messa
     assert not at.exception
     assert len(at.error) == 1 and message in at.error[0].value
     assert not any(m.value.startswith("The answer is") for m in at.markdown)
+
+
+@pytest.mark.parametrize("lang, button, hint", [("ja", "ファイルを選ぶ", "またはここへファイルをドラッグ＆ドロップ"),
+                                                ("en", "Choose a file", "or drag a file here")])
+def test_file_uploaders_speak_the_pages_language(lang, button, hint):
+    """Streamlit's own uploader texts ("Upload", "5MB per file • PNG…") are English: a style puts the page's own in."""
+    at = page(lang).run(timeout=60)
+    assert not at.exception and len(at.get("file_uploader")) == 2
+    (style,) = [html.proto.body for html in at.get("html") if "stFileUploaderDropzone" in html.proto.body]
+    assert f'content: "{button}"' in style and f'content: "{hint}"' in style
