@@ -5,7 +5,7 @@ from core.training import augment
 from core.training.augment import Augmentation
 
 NONE = Augmentation(rotation_deg=0, shear=0, aspect=0, scale=0, shift_px=0, thicker=0, thinner=0, renormalise=False,
-                    contrast=(0.0, 1.0), flag_ones=0.0)
+                    contrast=(0.0, 1.0), flag_ones=0.0, narrow=0.0)
 
 
 def bar() -> np.ndarray:
@@ -55,6 +55,24 @@ def test_renormalised_digits_are_placed_as_the_lab_places_drawings():
         assert np.allclose(centre_of_mass(image), (14, 14), atol=0.35)
         rows, cols = np.flatnonzero(image.max(axis=1) > 0.2), np.flatnonzero(image.max(axis=0) > 0.2)
         assert 19 <= max(rows[-1] - rows[0], cols[-1] - cols[0]) + 1 <= 21
+
+
+def test_a_share_of_digits_gets_narrower_only_in_width():
+    """narrow 0.3, narrowest 0.45: about 30 % of the maps are diag(1, f), f log-uniform in [0.45, 1)
+    (mean (1 − 0.45) / ln(1 / 0.45) = 0.689); the rest are the identity."""
+    maps = augment.linear_maps(20000, Augmentation(**{**NONE.describe(), "narrow": 0.3, "narrowest": 0.45}),
+                               np.random.default_rng(0))
+    assert np.allclose(maps[:, 0], [1.0, 0.0]) and np.allclose(maps[:, 1, 0], 0.0)  # heights and uprightness kept
+    width = maps[:, 1, 1]
+    narrowed = width[width < 1.0]
+    assert abs(len(narrowed) / len(width) - 0.3) < 0.015
+    assert narrowed.min() >= 0.45 and abs(narrowed.mean() - 0.55 / np.log(1 / 0.45)) < 0.005
+    block = np.zeros((28, 28), dtype=np.float32)
+    block[6:22, 9:19] = 1.0  # 16 rows × 10 columns about the centre
+    out = augment.augment_batch(block[None], np.random.default_rng(0), Augmentation(**{**NONE.describe(), "narrow": 1.0}))[0]
+    columns = out.sum(axis=0)
+    assert np.allclose(out.sum(axis=1)[6:22], columns.sum() / 16) and out[:6].sum() == out[22:].sum() == 0
+    assert 4.4 < columns.sum() / 16 < 10.0  # the same 16 rows, each 4.5–10 pixels of ink
 
 
 def test_thicker_strokes_gain_one_pixel_and_thinner_lose_half():

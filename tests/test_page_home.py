@@ -37,6 +37,7 @@ def test_home_says_how_each_shipped_model_was_trained_beside_the_documents_setti
     caption = " ".join(c.value for c in at.caption)
     assert "The shipped weights of all 5 models were trained" in caption and "004 Colab CNN" not in caption
     assert "rotation ±5°" in caption and "last 6,000 training images" in caption
+    assert "width ±15 % (30 % of the digits much narrower, down to 45 % of their width" in caption
     ja = " ".join(c.value for c in open_page("pages/home.py", "ja").caption)
     assert "同梱の学習済みの重み（5つのモデルすべて）" in ja and "データ拡張" in ja
 

@@ -2,7 +2,7 @@
 
 Upright 1s sometimes get a flag first (the "1" many students write; MNIST's 1s are mostly plain
 strokes, so every model read a flagged 1 as 7). Each training image gets its own random affine
-warp (rotation, shear, aspect), is then placed as the lab places a drawing (core.lab.preprocess:
+warp (rotation, shear, aspect; a share made much narrower), is then placed as the lab places a drawing (core.lab.preprocess:
 longer side 20 px, centre of mass at (14, 14)) with a little jitter, all with bilinear sampling in
 numpy for a whole batch at once, and sometimes gets a stroke one pixel thicker (2×2 dilation) or
 half a pixel thinner (half of a 2×2 erosion); a contrast stretch then undoes the blur of
@@ -39,6 +39,10 @@ class Augmentation:
     # edges (83 % of the ink pixels grey instead of MNIST's 60 % and the lab's 46 %); (0.1, 0.8) gives 54 %
     contrast: tuple[float, float] = (0.1, 0.8)
     flag_ones: float = 0.5  # probability that an upright 1 gets a flag from its top down to the left
+    # students draw some digits much narrower than MNIST's (a 6 or 2 as a thin upright loop): the
+    # models read those as 1 until a share of the training digits got narrow too
+    narrow: float = 0.3  # probability that a digit's width is multiplied by a factor in [narrowest, 1]
+    narrowest: float = 0.45  # (log-uniform, so slightly narrow is as common as very narrow)
 
     def describe(self) -> dict:
         """The recipe as plain JSON values, for a model's JSON."""
@@ -57,11 +61,13 @@ def recipe_values(recipe: dict) -> dict[str, str]:
         "shift": f"{recipe['shift_px']:g}",
         "thicker": f"{100 * recipe['thicker']:g}", "thinner": f"{100 * recipe['thinner']:g}",
         "flag": f"{100 * recipe.get('flag_ones', 0.0):g}",
+        "narrow": f"{100 * recipe.get('narrow', 0.0):g}", "narrowest": f"{100 * recipe.get('narrowest', 1.0):g}",
     }  # the contrast stretch undoes the blur of resampling; the sentence does not need it
 
 
 def linear_maps(n: int, aug: Augmentation, rng: np.random.Generator) -> np.ndarray:
-    """(n, 2, 2) random forward maps on (y, x): rotation · shear · aspect · scale."""
+    """(n, 2, 2) random forward maps on (y, x): rotation · shear · aspect · scale, then a share of them
+    made narrower (width only, after the turn: the digit stays upright)."""
     angle = np.radians(rng.uniform(-aug.rotation_deg, aug.rotation_deg, n))
     shear = rng.uniform(-aug.shear, aug.shear, n)
     aspect = rng.uniform(1 - aug.aspect, 1 + aug.aspect, n)
@@ -72,7 +78,11 @@ def linear_maps(n: int, aug: Augmentation, rng: np.random.Generator) -> np.ndarr
     slant[:, 0, 0] = 1.0
     slant[:, 1, 1] = aspect
     slant[:, 1, 0] = shear  # x' = aspect · x + shear · y
-    return rotation @ slant * zoom[:, None, None]
+    narrow = rng.uniform(size=n) < aug.narrow
+    squeeze = np.zeros((n, 2, 2))
+    squeeze[:, 0, 0] = 1.0
+    squeeze[:, 1, 1] = np.where(narrow, np.exp(rng.uniform(np.log(aug.narrowest), 0.0, n)), 1.0)
+    return squeeze @ (rotation @ slant * zoom[:, None, None])
 
 
 def _pixel_grid(h: int, w: int) -> np.ndarray:
