@@ -51,12 +51,13 @@ def augmented_models_text(label) -> str:
 def file_uploader_texts() -> None:
     """Streamlit's file uploaders in the current language: its button says "Upload" and its hint
     "5MB per file • PNG…" in English whatever the page's language (1.67 has no parameter for
-    either); the labels already name the types and the limit, so the hint just says "or drop"."""
+    either); the labels already name the types and the limit, so the hint only says "or drag a file here"."""
     button = "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p"
     hint = "[data-testid='stFileUploaderDropzoneInstructions'] span"
+    words = {name: json.dumps(tr(f"common.upload_{name}"), ensure_ascii=False) for name in ("button", "hint")}
     st.html(f"<style>{button}, {hint} {{ font-size: 0; }}"
-            f"{button}::after {{ content: {json.dumps(tr('common.upload_button'), ensure_ascii=False)}; font-size: 0.875rem; }}"
-            f"{hint}::after {{ content: {json.dumps(tr('common.upload_hint'), ensure_ascii=False)}; font-size: 0.875rem; }}</style>")
+            f"{button}::after {{ content: {words['button']}; font-size: 0.875rem; }}"
+            f"{hint}::after {{ content: {words['hint']}; font-size: 0.875rem; }}</style>")
 
 
 def tr_list(key: str) -> list:

@@ -2,11 +2,11 @@
 
 Upright 1s sometimes get a flag first (the "1" many students write; MNIST's 1s are mostly plain
 strokes, so every model read a flagged 1 as 7). Each training image gets its own random affine
-warp (rotation, shear, aspect; a share made much narrower), is then placed as the lab places a drawing (core.lab.preprocess:
-longer side 20 px, centre of mass at (14, 14)) with a little jitter, all with bilinear sampling in
-numpy for a whole batch at once, and sometimes gets a stroke one pixel thicker (2×2 dilation) or
-half a pixel thinner (half of a 2×2 erosion); a contrast stretch then undoes the blur of
-resampling. Only the training images change; the model stays the document's. Pure numpy, seeded:
+warp (rotation, shear, aspect; a share made much narrower), is then placed as the lab places a
+drawing (core.lab.preprocess: longer side 20 px, centre of mass at (14, 14)) with a little jitter,
+all with bilinear sampling in numpy for a whole batch at once, and sometimes gets a stroke one
+pixel thicker (2×2 dilation) or half a pixel thinner (half of a 2×2 erosion); a contrast stretch
+then undoes the blur of resampling. Only the training images change; the model stays the document's. Pure numpy, seeded:
 a rebuild is reproducible.
 """
 from __future__ import annotations
@@ -39,8 +39,9 @@ class Augmentation:
     # edges (83 % of the ink pixels grey instead of MNIST's 60 % and the lab's 46 %); (0.1, 0.8) gives 54 %
     contrast: tuple[float, float] = (0.1, 0.8)
     flag_ones: float = 0.5  # probability that an upright 1 gets a flag from its top down to the left
-    # students draw some digits much narrower than MNIST's (a 6 or 2 as a thin upright loop): the
-    # models read those as 1 until a share of the training digits got narrow too
+    # students draw some digits much narrower than MNIST's (a 2, 4 or 6 as a thin upright shape at the
+    # canvas' edge): colab_cnn read those as 1, LeNet-5 such a 6 as 8, until a share of the training
+    # digits got narrow too
     narrow: float = 0.3  # probability that a digit's width is multiplied by a factor in [narrowest, 1]
     narrowest: float = 0.45  # (log-uniform, so slightly narrow is as common as very narrow)
 
