@@ -6,8 +6,8 @@ warp (rotation, shear, aspect; a share made much narrower), is then placed as th
 drawing (core.lab.preprocess: longer side 20 px, centre of mass at (14, 14)) with a little jitter,
 all with bilinear sampling in numpy for a whole batch at once, and sometimes gets a stroke one
 pixel thicker (2×2 dilation) or half a pixel thinner (half of a 2×2 erosion); a contrast stretch
-then undoes the blur of resampling. Only the training images change; the model stays the document's. Pure numpy, seeded:
-a rebuild is reproducible.
+then undoes the blur of resampling. Only the training images change; the model stays the
+document's. Pure numpy, seeded: a rebuild is reproducible.
 """
 from __future__ import annotations
 
