@@ -1,7 +1,8 @@
 """The little Streamlit glue every page shares: language, page list, MNIST, lesson links.
 
-With core/streamlit_patches.py (work-arounds inside Streamlit's runtime), the only core module
-that imports Streamlit.
+One of the four core modules that import Streamlit, all of them page glue: this one, core/links.py
+(settings in the URL), core/presenter.py (the bar on every page, presenter mode) and
+core/streamlit_patches.py (work-arounds inside Streamlit's runtime); the rest of core/ does not import it itself.
 """
 from __future__ import annotations
 
