@@ -2,7 +2,8 @@
 
 One of the four core modules that import Streamlit, all of them page glue: this one, core/links.py
 (settings in the URL), core/presenter.py (the bar on every page, presenter mode) and
-core/streamlit_patches.py (work-arounds inside Streamlit's runtime); the rest of core/ does not import it itself.
+core/streamlit_patches.py (work-arounds inside Streamlit's runtime); the rest of core/ does not
+import it itself.
 """
 from __future__ import annotations
 

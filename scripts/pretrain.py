@@ -4,12 +4,13 @@
 
 Each model keeps its document's layers, optimizer, learning rate and batch size. Unlike the
 documents, it trains on the first 54,000 training images with canvas-like augmentation
-(core.training.augment: a flag on some upright 1s, turn, slant, width, placed as the lab places
-drawings, stroke width; --plain: none) and holds out the last
-6,000, unaugmented, for validation: the weights of the epoch with the best validation accuracy
-are kept (early stopping). The test set is used once, at the end, to score the result; weights
-scoring below the document's figure on it are not written (the shipped ones stay). Saved without
-optimizer state as models/pretrained/<key>.keras with <key>.json (the recipe and the scores) beside it.
+(core.training.augment: a flag on some upright 1s, turn, slant, width — a share much narrower —,
+placed as the lab places drawings, stroke width; --plain: none) and holds out the last 6,000,
+unaugmented, for validation: the weights of the epoch with the best validation accuracy are kept
+(early stopping). The test set is used once, at the end, to score the result; weights scoring below
+the document's figure on it are not written (the shipped ones stay). Saved without optimizer state
+as models/pretrained/<key>.keras (with --out: DIR/<key>.keras, to compare before replacing the
+shipped ones) with <key>.json (the recipe and the scores) beside it.
 """
 from __future__ import annotations
 
