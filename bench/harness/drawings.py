@@ -5,12 +5,14 @@ streamlit-drawable-canvas draws them:
 - ``template_drawing``: each digit from a few pen strokes (a "1" is a vertical line, a "0" an
   ellipse, …), then a random size, slant, rotation, aspect, pen width and position;
 - ``redrawn_mnist``: an MNIST test digit re-drawn with a thick pen, small or large, off-centre
-  and slanted (the shapes of real handwriting, the strokes of a mouse).
+  and slanted (the shapes of real handwriting, the strokes of a mouse); a pen that would fill
+  one of the digit's loops is made thinner, as a student who sees a blob draws again.
 The same templates give the mouse paths of the browser test.
 """
 from __future__ import annotations
 
 import math
+from collections import deque
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
@@ -100,12 +102,47 @@ def template_drawing(digit: int, rng: np.random.Generator, **ranges) -> np.ndarr
     return _render(strokes, pen)
 
 
+def holes(ink: np.ndarray) -> int:
+    """How many loops a (h, w) bool ink mask has, like the inside of a 0 or the two of an 8: the
+    background regions (4-connected, 2 pixels or more) that cannot reach the border."""
+    background = np.pad(~ink, 1, constant_values=True)
+    outside = np.zeros_like(background)
+    outside[0] = True
+    while True:  # grow the outside through the background, a pixel a step
+        grown = outside.copy()
+        grown[1:] |= outside[:-1]
+        grown[:-1] |= outside[1:]
+        grown[:, 1:] |= outside[:, :-1]
+        grown[:, :-1] |= outside[:, 1:]
+        grown &= background
+        if (grown == outside).all():
+            break
+        outside = grown
+    inside = background & ~outside
+    count = 0
+    for start in zip(*np.nonzero(inside)):
+        if not inside[start]:
+            continue
+        inside[start] = False
+        queue, size = deque([start]), 0
+        while queue:
+            y, x = queue.popleft()
+            size += 1
+            for neighbour in ((y + 1, x), (y - 1, x), (y, x + 1), (y, x - 1)):
+                if inside[neighbour]:
+                    inside[neighbour] = False
+                    queue.append(neighbour)
+        count += size >= 2
+    return count
+
+
 def redrawn_mnist(image28: np.ndarray, rng: np.random.Generator,
                   heights=(60, 250), pens=(8, 32), pen_share: float = 0.25) -> np.ndarray:
     """An MNIST (28, 28) uint8 digit re-drawn on the canvas with a thick pen → (280, 280, 4) uint8.
 
     Its thin core (the brightest pixels, scaled up) is traced with a round pen of 8–32 px (at
-    most a quarter of the height); the digit is 60–250 px tall, slanted ±0.25 and placed anywhere.
+    most a quarter of the height; a third thinner, again if need be, while it fills one of the
+    digit's loops); the digit is 60–250 px tall, slanted ±0.25 and placed anywhere.
     """
     rows = np.flatnonzero(image28.max(axis=1) > 60)
     cols = np.flatnonzero(image28.max(axis=0) > 60)
@@ -124,7 +161,12 @@ def redrawn_mnist(image28: np.ndarray, rng: np.random.Generator,
     core = sheet.point(lambda v: 255 if v > 200 else 0)
     pen = min(rng.uniform(*pens), height * pen_share)
     radius = max(1, int(pen / 2 - scale * 0.5))
-    thick = core.filter(ImageFilter.MaxFilter(2 * radius + 1)).filter(ImageFilter.GaussianBlur(0.7))
+    loops = holes(image28 > 127)
+    while True:  # a student who sees a loop filled in draws again with a thinner pen
+        thick = core.filter(ImageFilter.MaxFilter(2 * radius + 1)).filter(ImageFilter.GaussianBlur(0.7))
+        if radius == 1 or loops == 0 or holes(np.asarray(thick) > 127) >= loops:
+            break
+        radius = max(1, radius * 2 // 3)
     canvas = Image.new("L", (CANVAS, CANVAS), 0)
     if thick.width > CANVAS or thick.height > CANVAS:
         thick.thumbnail((CANVAS, CANVAS))
