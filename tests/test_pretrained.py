@@ -74,3 +74,23 @@ def test_corrupt_weights_make_only_that_model_unavailable(tmp_path, monkeypatch)
     with pytest.raises(inference.ModelUnavailable):
         inference.load_pretrained("colab_cnn")  # not copied: missing
     json.loads((tmp_path / "colab_cnn.json").read_text())  # metadata stays readable
+
+
+def test_the_script_trains_the_keys_asked_for_into_the_folder_asked_for(tmp_path, monkeypatch, capsys):
+    """--out sends the weights to a staging folder (compared before they replace the shipped ones)."""
+    calls = []
+
+    def fake_pretrain(key, budget_minutes=None, augmented=True, folder=pretrain.PRETRAINED):
+        calls.append((key, budget_minutes, augmented, folder))
+        return {"test_accuracy": 0.99, "best_epoch": 3, "epochs_trained": 5, "seconds_per_epoch": 9.0,
+                "saved": True}
+
+    monkeypatch.setattr(pretrain, "pretrain", fake_pretrain)
+    pretrain.main(["qiita_cnn", "lenet5", "--out", str(tmp_path), "--plain"])
+    assert calls == [("qiita_cnn", None, False, tmp_path), ("lenet5", None, False, tmp_path)]
+    calls.clear()
+    pretrain.main(["colab_cnn"])
+    assert calls == [("colab_cnn", None, True, pretrain.PRETRAINED)]
+    with pytest.raises(SystemExit):
+        pretrain.main(["no_such_model"])
+    assert "unknown model no_such_model" in capsys.readouterr().err
