@@ -61,6 +61,14 @@ def linked_widget(name: str, check: links.Check) -> str:
     return key
 
 
+def setting(name: str, check: links.Check) -> tuple[str, object]:
+    """(key, value) of a settings widget, to give it both: a widget first drawn in the browser after a
+    rerun (its script loads on demand, late on a busy server) shows the value it is given, else its
+    minimum, which the next click would send back (and Start would train with)."""
+    key = linked_widget(name, check)
+    return key, S[name]
+
+
 def keep(name: str) -> None:
     S[name] = st.session_state[wkey(name)]
 
@@ -190,23 +198,33 @@ def settings(key: str, busy: bool) -> None:
     b2.button("🎓 " + tr(T + "preset_button"), disabled=busy, on_click=lambda: load(timebox.class_preset(key)))
     c1, c2 = st.columns(2)
     with c1:
-        st.select_slider(tr(T + "epochs"), studio.EPOCH_CHOICES, key=linked_widget("epochs", links.choices(studio.EPOCH_CHOICES)), on_change=keep, args=("epochs",), disabled=busy)
-        st.select_slider(tr(T + "batch_size"), studio.BATCH_CHOICES, key=linked_widget("batch_size", links.choices(studio.BATCH_CHOICES)), on_change=keep,
-                         args=("batch_size",), disabled=busy)
-        st.radio(tr(T + "optimizer"), studio.OPTIMIZERS, key=linked_widget("optimizer", links.choices(studio.OPTIMIZERS)), on_change=keep, args=("optimizer",),
-                 horizontal=True, disabled=busy, format_func={o: tr(T + f"optimizer_{o}") for o in studio.OPTIMIZERS}.get)
-        st.select_slider(tr(T + "learning_rate"), studio.LR_CHOICES, key=linked_widget("learning_rate", links.choices(studio.LR_CHOICES)), on_change=keep,
-                         args=("learning_rate",), format_func=lambda v: f"{v:g}", disabled=busy, help=tr(T + "learning_rate_help"))
+        wk, value = setting("epochs", links.choices(studio.EPOCH_CHOICES))
+        st.select_slider(tr(T + "epochs"), studio.EPOCH_CHOICES, value, key=wk, on_change=keep, args=("epochs",), disabled=busy)
+        wk, value = setting("batch_size", links.choices(studio.BATCH_CHOICES))
+        st.select_slider(tr(T + "batch_size"), studio.BATCH_CHOICES, value, key=wk, on_change=keep, args=("batch_size",),
+                         disabled=busy)
+        wk, value = setting("optimizer", links.choices(studio.OPTIMIZERS))
+        st.radio(tr(T + "optimizer"), studio.OPTIMIZERS, studio.OPTIMIZERS.index(value), key=wk, on_change=keep,
+                 args=("optimizer",), horizontal=True, disabled=busy,
+                 format_func={o: tr(T + f"optimizer_{o}") for o in studio.OPTIMIZERS}.get)
+        wk, value = setting("learning_rate", links.choices(studio.LR_CHOICES))
+        st.select_slider(tr(T + "learning_rate"), studio.LR_CHOICES, value, key=wk, on_change=keep,
+                         args=("learning_rate",), format_func=lambda v: f"{v:g}", disabled=busy,
+                         help=tr(T + "learning_rate_help"))
     with c2:
-        st.slider(tr(T + "train_size"), min_value=1000, max_value=60000, step=1000, key=linked_widget("train_size", links.number(1000, 60000, 1000)),
-                  on_change=keep, args=("train_size",), disabled=busy)
-        st.slider(tr(T + "validation_split"), min_value=0.0, max_value=0.5, step=0.05, key=linked_widget("validation_split", links.number(0.0, 0.5, 0.05)),
-                  on_change=keep, args=("validation_split",), disabled=busy, format="%.2f")
+        wk, value = setting("train_size", links.number(1000, 60000, 1000))
+        st.slider(tr(T + "train_size"), 1000, 60000, value, 1000, key=wk, on_change=keep, args=("train_size",),
+                  disabled=busy)
+        wk, value = setting("validation_split", links.number(0.0, 0.5, 0.05))
+        st.slider(tr(T + "validation_split"), 0.0, 0.5, value, 0.05, key=wk, on_change=keep,
+                  args=("validation_split",), disabled=busy, format="%.2f")
         for i, rate in enumerate(S["dropout"]):
-            st.slider(tr(T + "dropout", n=i + 1), 0.0, 0.9, step=0.05, key=widget(f"dropout_{i}", rate),
+            st.slider(tr(T + "dropout", n=i + 1), 0.0, 0.9, rate, 0.05, key=widget(f"dropout_{i}", rate),
                       on_change=keep_dropout, args=(i,), disabled=busy)
-        st.number_input(tr(T + "seed"), 0, 9999, step=1, key=linked_widget("seed", links.number(0, 9999, 1)), on_change=keep, args=("seed",), disabled=busy)
-        st.toggle(tr(T + "augment"), key=linked_widget("augment", links.flag(default=None)), on_change=keep, args=("augment",), disabled=busy,
+        wk, value = setting("seed", links.number(0, 9999, 1))
+        st.number_input(tr(T + "seed"), 0, 9999, value, 1, key=wk, on_change=keep, args=("seed",), disabled=busy)
+        wk, value = setting("augment", links.flag(default=None))
+        st.toggle(tr(T + "augment"), value, key=wk, on_change=keep, args=("augment",), disabled=busy,
                   help=tr(T + "augment_help", recipe=augmentation_text(CANVAS_LIKE.describe())))
 
     config = studio.config_from_settings(S)
@@ -290,6 +308,8 @@ if st.button("▶️ " + tr(T + "start"), type="primary", disabled=busy):
         config.check()
         manager.submit(SID, config, label=studio.run_label(S["key"], st.session_state.get("studio_counter", 0) + 1),
                        budget=S["budget"] or None)
+        S.pop("live_learning_rate", None)  # the new run starts at its own rate
+        st.session_state.pop("_studio_live_lr", None)
         st.rerun()
     except ConfigError as error:
         st.error(tr(f"training.{error.key}", **error.values))
@@ -300,6 +320,11 @@ if st.button("▶️ " + tr(T + "start"), type="primary", disabled=busy):
 # --- 4. live ------------------------------------------------------------------------------------
 def curve_labels() -> dict:
     return {name: tr(T + f"curve_{name}") for name in ("loss", "accuracy", "epoch", "train", "train_epoch", "validation")}
+
+
+def change_learning_rate() -> None:
+    S["live_learning_rate"] = st.session_state["_studio_live_lr"]
+    manager.set_learning_rate(SID, S["live_learning_rate"])
 
 
 @st.fragment(run_every=1.0)
@@ -332,18 +357,16 @@ def live() -> None:
     a.button("⏹️ " + tr(T + "stop"), on_click=manager.stop, args=(SID,), disabled=stopping, type="primary")
     if stopping and now.stop_reason in ("student", "time_box"):
         a.caption(tr(T + f"stopping_{now.stop_reason}"))
-    if "_studio_live_lr" not in st.session_state:
-        st.session_state["_studio_live_lr"] = studio.nearest(now.config.learning_rate, studio.LR_CHOICES)
-    b.select_slider(tr(T + "live_learning_rate"), studio.LR_CHOICES, key="_studio_live_lr",
-                    format_func=lambda v: f"{v:g}", disabled=stopping,
-                    on_change=lambda: manager.set_learning_rate(SID, st.session_state["_studio_live_lr"]))
+    # given its value on every run, like the settings (see setting()): the rate chosen in this run, else its own
+    chosen = S.setdefault("live_learning_rate", studio.nearest(now.config.learning_rate, studio.LR_CHOICES))
+    b.select_slider(tr(T + "live_learning_rate"), studio.LR_CHOICES, chosen, key="_studio_live_lr",
+                    format_func=lambda v: f"{v:g}", disabled=stopping, on_change=change_learning_rate)
     st.plotly_chart(charts.live_curves(now.curve, now.epochs, curve_labels(), now.config.epochs), key="live_curves")
     st.caption(tr(T + "server_status", running=now.running, waiting=now.queue_length, k=now.max_running))
 
 
 if busy:
     st.subheader(tr(T + "live_title"))
-    st.session_state.pop("_studio_live_lr", None)
     live()
 
 # --- the class gallery as a second test set (a kept run, on demand) -----------------------------

@@ -3,6 +3,7 @@
 ``page`` records browser console errors and every request that tries to leave localhost
 (those are blocked); ``assert_clean(page)`` fails a test that saw either.
 """
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -74,6 +75,17 @@ def page(browser, app_url):
     tab.app_url = app_url
     yield tab
     context.close()
+
+
+@contextmanager
+def sliders_drawn_late(tab):
+    """Hold the sliders' script (Slider.<hash>.js, which the browser loads when a page first shows a
+    slider) until the block ends, as a busy classroom server sends it late: the sliders are not drawn."""
+    held = []
+    tab.route("**/static/js/Slider.*.js", lambda route: held.append(route))
+    yield held
+    for route in held:
+        route.fallback()
 
 
 def screenshot(tab, name: str) -> Path:

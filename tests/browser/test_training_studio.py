@@ -5,7 +5,7 @@ document settings, cut down to one epoch of 3,000 images (22 updates) so that CI
 """
 import time
 
-from tests.browser.conftest import assert_clean, choose_language, screenshot, wait_for_app
+from tests.browser.conftest import assert_clean, choose_language, screenshot, sliders_drawn_late, wait_for_app
 
 PROGRESS = "[data-testid='stProgress'] [role='progressbar']"
 
@@ -27,6 +27,11 @@ def set_slider(page, name: str, key: str, presses: int = 0) -> None:
     for _ in range(presses):
         page.keyboard.press("ArrowRight")
     wait_for_app(page)
+
+
+def sliders(page) -> dict[str, str]:
+    """Each slider's label → the value it shows."""
+    return {s.get_attribute("aria-label"): s.get_attribute("aria-valuetext") for s in page.get_by_role("slider").all()}
 
 
 def start(page) -> None:
@@ -74,4 +79,33 @@ def test_short_run_reaches_the_end_then_a_run_is_stopped(page):
     page.get_by_role("button", name="Discard").click()
     page.get_by_text("This run was discarded.").wait_for(timeout=30_000)
     screenshot(page, "training_studio_stopped")
+    assert_clean(page)
+
+
+def test_a_switch_flipped_at_once_keeps_the_settings(page):
+    """Flipping the augmentation switch before the page's sliders are drawn (their script is loaded on
+    demand; a busy classroom server sends it late) once left them at their minimum (1 epoch, batch 16,
+    rate 0.0001), and Start then trained with those. The settings stay the document's, and so does
+    the live rate of the run."""
+    page.goto(page.app_url)
+    wait_for_app(page)
+    with sliders_drawn_late(page) as held:
+        page.locator("a[href$='training_studio']").first.click()
+        page.get_by_role("heading", name="トレーニングスタジオ").wait_for(timeout=60_000)
+        wait_for_app(page)
+        assert held and page.get_by_role("slider").count() == 0  # the sliders are not drawn yet
+        page.get_by_text("データ拡張（キャンバスの字に似せる）").click()
+        wait_for_app(page)
+    page.get_by_role("slider").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    shown = sliders(page)
+    assert shown["エポック数（学習用画像を何周するか）"] == "15", shown  # 004's settings
+    assert shown["バッチサイズ（1回の更新で使う画像の枚数）"] == "128", shown
+    assert shown["学習率（対数目盛り）"] == "0.001", shown
+    page.get_by_role("button", name="学習を始める").click()
+    page.get_by_role("button", name="止める").wait_for(timeout=60_000)
+    page.wait_for_timeout(2500)  # a few reruns of the live section
+    assert sliders(page)["学習率をいま変える"] == "0.001"
+    page.get_by_role("button", name="止める").click()
+    page.get_by_text("で止めました", exact=False).first.wait_for(timeout=120_000)
     assert_clean(page)
