@@ -34,13 +34,15 @@ def one_neuron() -> None:
     """Inputs, weights, θ and the activation: the formula with numbers and the curve (reruns alone)."""
     st.header(tr("lesson_2.neuron_header"))
     with fold(tr("present.settings")):
+        # each slider is also given its value: one drawn late in the browser would show its minimum otherwise
         columns = st.columns(3)
         for i, column in enumerate(columns, start=1):
-            column.slider(tr("lesson_2.input", i=i), -3.0, 3.0, step=0.5,
-                          key=links.linked(f"l2_x{i}", links.number(-3.0, 3.0, 0.5, DOC_EXAMPLE[f"l2_x{i}"])))
-            column.slider(tr("lesson_2.weight", i=i), -2.0, 2.0, step=0.1,
-                          key=links.linked(f"l2_w{i}", links.number(-2.0, 2.0, 0.1, DOC_EXAMPLE[f"l2_w{i}"])))
-        st.slider(tr("lesson_2.theta"), -6.0, 10.0, step=0.5, key=links.linked("l2_theta", links.number(-6.0, 10.0, 0.5, 5.0)))
+            key = links.linked(f"l2_x{i}", links.number(-3.0, 3.0, 0.5, DOC_EXAMPLE[f"l2_x{i}"]))
+            column.slider(tr("lesson_2.input", i=i), -3.0, 3.0, st.session_state[key], 0.5, key=key)
+            key = links.linked(f"l2_w{i}", links.number(-2.0, 2.0, 0.1, DOC_EXAMPLE[f"l2_w{i}"]))
+            column.slider(tr("lesson_2.weight", i=i), -2.0, 2.0, st.session_state[key], 0.1, key=key)
+        key = links.linked("l2_theta", links.number(-6.0, 10.0, 0.5, 5.0))
+        st.slider(tr("lesson_2.theta"), -6.0, 10.0, st.session_state[key], 0.5, key=key)
         st.button(tr("lesson_2.reset"), on_click=back_to_document, key="l2_reset")
 
     x = np.array([st.session_state[f"l2_x{i}"] for i in (1, 2, 3)])

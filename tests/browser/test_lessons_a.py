@@ -1,6 +1,6 @@
 """Lessons 0–3 in headless Chromium at 1280×720: reached through the app's links, in Japanese and
 English, with a slider moved by keyboard and the ○× network clicked and trained."""
-from tests.browser.conftest import assert_clean, choose_language, screenshot, wait_for_app
+from tests.browser.conftest import assert_clean, choose_language, screenshot, sliders_drawn_late, wait_for_app
 
 TITLES = {
     "lesson_0_mnist": ("0. MNISTを見る", "0. Meet the data (MNIST)"),
@@ -86,4 +86,22 @@ def test_lesson_3_click_the_grid_and_train(page):
     maru, batsu = map(float, metric_values(page)[:2])
     assert batsu > 0.8 > 0.2 > maru  # after training the × is clearly a ×
     screenshot(page, "lesson_3_trained_ja")
+    assert_clean(page)
+
+
+def test_lesson_2_keeps_the_documents_example_when_its_sliders_are_drawn_late(page):
+    """A language switch before the sliders' script arrived once left the perceptron's inputs at their
+    minimum (−3, −3, −3) instead of the document's example x = (1, 2, 3), θ = 5."""
+    page.goto(page.app_url)
+    wait_for_app(page)
+    with sliders_drawn_late(page) as held:
+        page.locator("a[href$='lesson_2_perceptron']").first.click()
+        page.get_by_role("heading", name=TITLES["lesson_2_perceptron"][0]).wait_for(timeout=60_000)
+        wait_for_app(page)
+        assert held and page.get_by_role("slider").count() == 0
+        choose_language(page, "English")
+    page.get_by_role("slider").first.wait_for(timeout=30_000)
+    page.wait_for_timeout(1000)
+    shown = [s.get_attribute("aria-valuetext") for s in page.get_by_role("slider").all()]
+    assert shown[:7] == ["1.00", "1.00", "2.00", "1.00", "3.00", "1.00", "5.00"], shown  # x1 w1 x2 w2 x3 w3 θ
     assert_clean(page)
