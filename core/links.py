@@ -110,6 +110,15 @@ def linked(key: str, check: Check) -> str:
     return key
 
 
+def widget(key: str, check: Check) -> dict[str, Any]:
+    """``key=`` and ``value=`` of a slider, select slider or number input kept in the URL: ``linked`` and the
+    value the server holds for it (a link's, the student's), else ``check.default``. A widget first drawn
+    after a rerun (its script loads on demand, late on a busy server) shows the value it was given, and
+    the next click sends that back: given only its key, a link's values would fall back to the defaults."""
+    key = linked(key, check)
+    return {"key": key, "value": st.session_state.get(key, check.default)}
+
+
 def tell_rejected() -> None:
     """One quiet toast naming the link values that were ignored (app.py calls it after the page)."""
     rejected = st.session_state.pop(_REJECTED, None)

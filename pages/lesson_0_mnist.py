@@ -56,13 +56,13 @@ def one_image(mnist) -> None:
         if st.session_state.get(position_key, 0) >= len(members):
             st.session_state[position_key] = 0
         position = st.number_input(tr("lesson_0.position") + f" (0–{len(members) - 1:,})", 0, len(members) - 1,
-                                   key=position_key)
+                                   st.session_state.get(position_key, 0), key=position_key)
         st.button(tr("lesson_0.random"), on_click=pick_random, args=(len(members),), key="l0_random")
         index = int(members[position])
         image, label = images[index], int(labels[index])
         st.markdown(tr("lesson_0.chosen", name=f"x_{split}", index=index, label=label))
-        row = st.slider(tr("lesson_0.row"), 0, 27, 14, key=links.linked("l0_row", links.number(0, 27, default=14)))
-        col = st.slider(tr("lesson_0.col"), 0, 27, 14, key=links.linked("l0_col", links.number(0, 27, default=14)))
+        row = st.slider(tr("lesson_0.row"), 0, 27, **links.widget("l0_row", links.number(0, 27, default=14)))
+        col = st.slider(tr("lesson_0.col"), 0, 27, **links.widget("l0_col", links.number(0, 27, default=14)))
         summary = mnist_view.pixel_summary(image)
         st.caption(tr("lesson_0.stats", min=int(summary["min"]), max=int(summary["max"]), inked=summary["inked"]))
     with picture:

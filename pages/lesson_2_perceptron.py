@@ -34,15 +34,13 @@ def one_neuron() -> None:
     """Inputs, weights, θ and the activation: the formula with numbers and the curve (reruns alone)."""
     st.header(tr("lesson_2.neuron_header"))
     with fold(tr("present.settings")):
-        # each slider is also given its value: one drawn late in the browser would show its minimum otherwise
         columns = st.columns(3)
         for i, column in enumerate(columns, start=1):
-            key = links.linked(f"l2_x{i}", links.number(-3.0, 3.0, 0.5, DOC_EXAMPLE[f"l2_x{i}"]))
-            column.slider(tr("lesson_2.input", i=i), -3.0, 3.0, st.session_state[key], 0.5, key=key)
-            key = links.linked(f"l2_w{i}", links.number(-2.0, 2.0, 0.1, DOC_EXAMPLE[f"l2_w{i}"]))
-            column.slider(tr("lesson_2.weight", i=i), -2.0, 2.0, st.session_state[key], 0.1, key=key)
-        key = links.linked("l2_theta", links.number(-6.0, 10.0, 0.5, 5.0))
-        st.slider(tr("lesson_2.theta"), -6.0, 10.0, st.session_state[key], 0.5, key=key)
+            column.slider(tr("lesson_2.input", i=i), -3.0, 3.0, step=0.5,
+                          **links.widget(f"l2_x{i}", links.number(-3.0, 3.0, 0.5, DOC_EXAMPLE[f"l2_x{i}"])))
+            column.slider(tr("lesson_2.weight", i=i), -2.0, 2.0, step=0.1,
+                          **links.widget(f"l2_w{i}", links.number(-2.0, 2.0, 0.1, DOC_EXAMPLE[f"l2_w{i}"])))
+        st.slider(tr("lesson_2.theta"), -6.0, 10.0, step=0.5, **links.widget("l2_theta", links.number(-6.0, 10.0, 0.5, 5.0)))
         st.button(tr("lesson_2.reset"), on_click=back_to_document, key="l2_reset")
 
     x = np.array([st.session_state[f"l2_x{i}"] for i in (1, 2, 3)])
@@ -91,9 +89,10 @@ def logic_gates() -> None:
     with controls:
         gate = st.segmented_control(tr("lesson_2.gate"), list(perceptron.GATES), default="AND", required=True,
                                     key=links.linked("l2_gate", links.choices(perceptron.GATES, "AND")))
-        g1 = st.slider(tr("lesson_2.gate_w1"), -2.0, 2.0, 1.0, 0.1, key=links.linked("l2_g1", links.number(-2.0, 2.0, 0.1, 1.0)))
-        g2 = st.slider(tr("lesson_2.gate_w2"), -2.0, 2.0, 1.0, 0.1, key=links.linked("l2_g2", links.number(-2.0, 2.0, 0.1, 1.0)))
-        g_theta = st.slider(tr("lesson_2.gate_theta"), -2.0, 3.0, 0.5, 0.1, key=links.linked("l2_gtheta", links.number(-2.0, 3.0, 0.1, 0.5)))
+        g1 = st.slider(tr("lesson_2.gate_w1"), -2.0, 2.0, step=0.1, **links.widget("l2_g1", links.number(-2.0, 2.0, 0.1, 1.0)))
+        g2 = st.slider(tr("lesson_2.gate_w2"), -2.0, 2.0, step=0.1, **links.widget("l2_g2", links.number(-2.0, 2.0, 0.1, 1.0)))
+        g_theta = st.slider(tr("lesson_2.gate_theta"), -2.0, 3.0, step=0.1,
+                            **links.widget("l2_gtheta", links.number(-2.0, 3.0, 0.1, 0.5)))
         if g2 != 0:
             st.latex(rf"{g1:g}\,x_1 {g2:+g}\,x_2 = {g_theta:g} \;\Leftrightarrow\; "
                      rf"x_2 = {(g_theta / g2):.3g} {(-g1 / g2):+.3g}\,x_1")

@@ -144,12 +144,11 @@ def weights_and_training(names: dict, short: dict) -> None:
     st.markdown(tr("lesson_3.train_help"))
     settings, curve = st.columns([1, 2], gap="medium")
     with settings:
-        copies = st.slider(tr("lesson_3.copies"), 0, 10, 5, key=links.linked("l3_copies", links.number(0, 10, default=5)))
-        noise = st.slider(tr("lesson_3.noise"), 0.0, 0.5, 0.2, 0.05, key=links.linked("l3_noise", links.number(0.0, 0.5, 0.05, 0.2)))
+        copies = st.slider(tr("lesson_3.copies"), 0, 10, **links.widget("l3_copies", links.number(0, 10, default=5)))
+        noise = st.slider(tr("lesson_3.noise"), 0.0, 0.5, step=0.05, **links.widget("l3_noise", links.number(0.0, 0.5, 0.05, 0.2)))
         learning_rate = st.select_slider(tr("lesson_3.learning_rate"), LEARNING_RATES,
-                                         value=2.0, key=links.linked("l3_lr", links.choices(LEARNING_RATES, 2.0)))
-        epochs = st.select_slider(tr("lesson_3.epochs"), EPOCHS, value=500,
-                                  key=links.linked("l3_epochs", links.choices(EPOCHS, 500)))
+                                         **links.widget("l3_lr", links.choices(LEARNING_RATES, 2.0)))
+        epochs = st.select_slider(tr("lesson_3.epochs"), EPOCHS, **links.widget("l3_epochs", links.choices(EPOCHS, 500)))
         train_clicked = st.button(tr("lesson_3.train"), type="primary", key="l3_train", width="stretch")
         st.button(tr("lesson_3.reset"), on_click=reset_clicked, key="l3_reset", width="stretch")
     images, targets = mb.make_dataset(copies, noise, seed=0)

@@ -64,8 +64,8 @@ def choose_image(grid_area) -> tuple[np.ndarray, str]:
             st.error(tr(f"data.{error.key}", **error.values))
             st.info(tr(T + "no_mnist"))
             return conv.integer_grid(), tr(T + "source_grid")
-        index = st.number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, 0,
-                                key=links.linked("l4_index", links.number(0, 9999, default=0)))
+        index = st.number_input(tr(T + "index"), 0, len(mnist.x_test) - 1,
+                                **links.widget("l4_index", links.number(0, 9999, default=0)))
         image = mnist.x_test[index] / 255.0
         caption = tr(T + "mnist_caption", index=index, label=int(mnist.y_test[index]))
     else:
@@ -138,7 +138,7 @@ def channels_section(image: np.ndarray) -> None:
              r" \xrightarrow{\text{pool}} 4{\times}4{\times}16 \to 256")
     pick, formula = st.columns([1, 2], gap="medium")
     with pick:
-        j = st.slider(tr(T + "which_map"), 1, 16, 1, key=links.linked("l4_map", links.number(1, 16, default=1))) - 1
+        j = st.slider(tr(T + "which_map"), 1, 16, **links.widget("l4_map", links.number(1, 16, default=1))) - 1
     with formula:
         st.latex(rf"\begin{{gathered}} O_{{{j + 1}}} = \sum_{{c=1}}^{{6}} X_c * K_{{{j + 1},c}} + b_{{{j + 1}}} \\"
                  rf" \text{{{tr(T + 'params_word')}}}: 5 \times 5 \times 6 \times 16 + 16 = 2416 \end{{gathered}}")
@@ -168,8 +168,8 @@ def convolution_section(image: np.ndarray, kernel_area, size_area, settings) -> 
                                 key=f"l4_kernel_{k}_{name}")
         kernel = edited_numbers(edited, T)
     with size_area:
-        stride = st.slider(tr(T + "stride"), 1, 3, 1, key=links.linked("l4_stride", links.number(1, 3, default=1)))
-        padding = st.slider(tr(T + "padding"), 0, 2, 0, key=links.linked("l4_padding", links.number(0, 2, default=0)))
+        stride = st.slider(tr(T + "stride"), 1, 3, **links.widget("l4_stride", links.number(1, 3, default=1)))
+        padding = st.slider(tr(T + "padding"), 0, 2, **links.widget("l4_padding", links.number(0, 2, default=0)))
         relu_on = st.checkbox(tr(T + "relu"), value=False, key=links.linked("l4_relu", links.flag()),
                               help=tr(T + "relu_help"))
 

@@ -56,8 +56,8 @@ def choose_digit() -> tuple[np.ndarray, str]:
     except data.MnistError as error:
         st.warning(tr(f"data.{error.key}", **error.values) + " " + tr(T + "no_mnist"))
         return conv.enlarge_to_28(conv.integer_grid()), tr(T + "stand_in")
-    index = st.number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, 0,
-                            key=links.linked("l5_index", links.number(0, 9999, default=0)))
+    index = st.number_input(tr(T + "index"), 0, len(mnist.x_test) - 1,
+                            **links.widget("l5_index", links.number(0, 9999, default=0)))
     return mnist.x_test[index] / 255.0, tr(T + "mnist_caption", index=index, label=int(mnist.y_test[index]))
 
 

@@ -103,12 +103,11 @@ def softmax_sections() -> None:
                           width="stretch")
         buttons[3].button(tr(T + "preset_random"), key="l6_preset_random", on_click=random_logits, width="stretch")
         logits = np.zeros(10)
-        for start in (0, 5):  # each slider is also given its value: one drawn late would show its minimum otherwise
+        for start in (0, 5):
             for k, column in zip(range(start, start + 5), st.columns(5)):
-                key = links.linked(f"l6_z{k}", links.number(-5.0, 5.0, 0.1))
-                logits[k] = column.slider(f"z{k}", -5.0, 5.0, st.session_state[key], 0.1, key=key)
-        temperature = st.select_slider(tr(T + "temperature"), options=TEMPERATURES, value=1.0,
-                                       key=links.linked("l6_temperature", links.choices(TEMPERATURES, 1.0)),
+                logits[k] = column.slider(f"z{k}", -5.0, 5.0, step=0.1, **links.widget(f"l6_z{k}", links.number(-5.0, 5.0, 0.1)))
+        temperature = st.select_slider(tr(T + "temperature"), options=TEMPERATURES,
+                                       **links.widget("l6_temperature", links.choices(TEMPERATURES, 1.0)),
                                        help=tr(T + "temperature_help"))
     probs = sm.softmax(logits, temperature)
     top = int(np.argmax(probs))

@@ -34,7 +34,7 @@ def tex_number(value: float) -> str:
 
 
 def rate_slider(label: str, key: str, default: float) -> float:
-    return st.select_slider(label, options=RATES, value=default, key=links.linked(key, links.choices(RATES, default)),
+    return st.select_slider(label, options=RATES, **links.widget(key, links.choices(RATES, default)),
                             format_func=lambda r: f"{r:g}")
 
 
@@ -73,11 +73,10 @@ def curve_section() -> None:
                          horizontal=True,
                          key=links.linked(lang_key("l7_curve", "bowl"), links.choices(gd.CURVES, "bowl")))
         low, high = gd.CURVE_RANGES[curve]
-        x0 = st.slider(tr(T + "start_x"), low, high, STARTS[curve], 0.1,
-                       key=links.linked(f"l7_x0_{curve}", links.number(low, high, 0.1, STARTS[curve])))
+        x0 = st.slider(tr(T + "start_x"), low, high, step=0.1,
+                       **links.widget(f"l7_x0_{curve}", links.number(low, high, 0.1, STARTS[curve])))
         lr1 = rate_slider(tr(T + "rate"), "l7_rate1", 0.1)
-        steps1 = st.slider(tr(T + "steps"), 1, 60, 15,
-                           key=links.linked("l7_steps1", links.number(1, 60, default=15)))
+        steps1 = st.slider(tr(T + "steps"), 1, 60, **links.widget("l7_steps1", links.number(1, 60, default=15)))
     path1 = charts.curve_path(curve, x0, lr1, steps1)
     f, df = gd.CURVES[curve]
     with picture:
@@ -113,13 +112,10 @@ def surface_section() -> None:
     best_loss = gd.mse(np.array(best), x, y)
     knobs, surface = st.columns([1, 2], gap="medium")
     with knobs:
-        a0 = st.slider(tr(T + "start_a"), -1.0, 3.0, -0.5, 0.1,
-                       key=links.linked("l7_a0", links.number(-1.0, 3.0, 0.1, -0.5)))
-        b0 = st.slider(tr(T + "start_b"), -4.0, 8.0, 6.0, 0.1,
-                       key=links.linked("l7_b0", links.number(-4.0, 8.0, 0.1, 6.0)))
+        a0 = st.slider(tr(T + "start_a"), -1.0, 3.0, step=0.1, **links.widget("l7_a0", links.number(-1.0, 3.0, 0.1, -0.5)))
+        b0 = st.slider(tr(T + "start_b"), -4.0, 8.0, step=0.1, **links.widget("l7_b0", links.number(-4.0, 8.0, 0.1, 6.0)))
         lr2 = rate_slider(tr(T + "rate"), "l7_rate2", 0.02)
-        steps2 = st.slider(tr(T + "steps"), 1, 1000, 200,
-                           key=links.linked("l7_steps2", links.number(1, 1000, default=200)))
+        steps2 = st.slider(tr(T + "steps"), 1, 1000, **links.widget("l7_steps2", links.number(1, 1000, default=200)))
         chosen = st.pills(tr(T + "optimizers"), list(gd.OPTIMIZERS), selection_mode="multi",
                           format_func=names(T + "opt_", gd.OPTIMIZERS), key=lang_key("l7_opts", list(gd.OPTIMIZERS)))
     chosen, start = tuple(chosen), (a0, b0)

@@ -3,7 +3,7 @@ settings in a fresh browser (a second context: no shared session or storage), a 
 gets a toast and no traceback, and in presenter mode the → / ← keys step through the lessons."""
 from urllib.parse import parse_qs, urlparse
 
-from tests.browser.conftest import choose_language, new_tab, wait_for_app
+from tests.browser.conftest import choose_language, new_tab, sliders_drawn_late, wait_for_app
 
 # A page opened by its own address makes Streamlit's frontend probe /<page>/_stcore/health first
 # (404, see tests/browser/test_offline_tour.py): the only console error allowed here.
@@ -112,5 +112,24 @@ def test_the_arrow_keys_step_through_the_lessons_in_presenter_mode(browser, app_
     tab.wait_for_timeout(2000)
     wait_for_app(tab)
     assert slider_value(tab, "l1_a") == "0.35" and urlparse(tab.url).path == "/lesson_1_regression"
+    assert_clean(tab)
+    context.close()
+
+
+def test_a_link_keeps_its_values_when_the_sliders_are_drawn_late(browser, app_url):
+    """A link opened on a busy server: the student switches the language before the sliders' script
+    arrived. The sliders still show the link's values (they once fell back to the page's defaults)."""
+    context, tab = new_tab(browser)
+    tab.goto(app_url)
+    wait_for_app(tab)
+    with sliders_drawn_late(tab) as held:
+        tab.goto(f"{app_url}/lesson_1_regression?l1_a=2&l1_n=30&l1_noise=0.5")
+        wait_for_app(tab, timeout=180_000)
+        assert held and tab.get_by_role("slider").count() == 0
+        choose_language(tab, "English")
+    tab.locator(".st-key-l1_a").get_by_role("slider").wait_for(timeout=30_000)
+    tab.wait_for_timeout(1000)
+    assert (slider_value(tab, "l1_a"), slider_value(tab, "l1_n"), slider_value(tab, "l1_noise")) == ("2", "30", "0.5")
+    assert parse_qs(urlparse(tab.url).query)["l1_a"] == ["2"]
     assert_clean(tab)
     context.close()
