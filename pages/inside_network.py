@@ -253,7 +253,8 @@ def inside() -> None:
         input_title = tr(T + "gallery_title", digit=true_label)
     else:
         st.session_state.setdefault("inside_index", 0)
-        index = controls[1].number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, key="inside_index")
+        index = controls[1].number_input(tr(T + "index"), 0, len(mnist.x_test) - 1, st.session_state["inside_index"],
+                                         key="inside_index")  # given its value too: drawn late, it would show 0
         controls[2].button("🎲 " + tr(T + "random"), on_click=roll, key="inside_random", width="stretch")
         image = mnist.x_test[index].astype(np.float32) / 255.0
         true_label = int(mnist.y_test[index])
