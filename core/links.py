@@ -110,13 +110,18 @@ def linked(key: str, check: Check) -> str:
     return key
 
 
-def widget(key: str, check: Check) -> dict[str, Any]:
-    """``key=`` and ``value=`` of a slider, select slider or number input kept in the URL: ``linked`` and the
-    value the server holds for it (a link's, the student's), else ``check.default``. A widget first drawn
-    after a rerun (its script loads on demand, late on a busy server) shows the value it was given, and
-    the next click sends that back: given only its key, a link's values would fall back to the defaults."""
+def widget(key: str, check: Check, options=None) -> dict[str, Any]:
+    """``key=`` and ``value=`` of a slider, select slider or number input kept in the URL (with ``options``:
+    ``key=`` and ``index=`` of a radio or select box): ``linked`` and the value the server holds for it (a
+    link's, the student's), else ``check.default``. A widget first drawn after a rerun (its script loads
+    on demand, late on a busy server) shows the value it was given, and the next click sends that back:
+    given only its key, a link's values would fall back to the defaults."""
     key = linked(key, check)
-    return {"key": key, "value": st.session_state.get(key, check.default)}
+    value = st.session_state.get(key, check.default)
+    if options is None:
+        return {"key": key, "value": value}
+    options = list(options)
+    return {"key": key, "index": options.index(value) if value in options else 0}
 
 
 def tell_rejected() -> None:

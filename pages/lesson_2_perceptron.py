@@ -52,9 +52,9 @@ def one_neuron() -> None:
     names = {name: tr(f"lesson_2.{name}_short") for name in perceptron.ACTIVATIONS}
     formula, chart = st.columns([1, 1], gap="medium")
     with formula:
+        key = links.linked("l2_activation", links.choices(names, "step"))
         choice = st.segmented_control(tr("lesson_2.activation"), list(names), format_func=names.get,
-                                      default="step", required=True,
-                                      key=links.linked("l2_activation", links.choices(names, "step")))
+                                      default=st.session_state.get(key, "step"), required=True, key=key)
         show_slope = st.toggle(tr("lesson_2.show_slope"), key="l2_slope")
         function, _ = perceptron.ACTIVATIONS[choice]
         y = float(function(a))
@@ -87,8 +87,9 @@ def logic_gates() -> None:
     st.markdown(tr("lesson_2.gate_text"))
     controls, plane = st.columns([1, 1], gap="medium")
     with controls:
-        gate = st.segmented_control(tr("lesson_2.gate"), list(perceptron.GATES), default="AND", required=True,
-                                    key=links.linked("l2_gate", links.choices(perceptron.GATES, "AND")))
+        key = links.linked("l2_gate", links.choices(perceptron.GATES, "AND"))
+        gate = st.segmented_control(tr("lesson_2.gate"), list(perceptron.GATES), default=st.session_state.get(key, "AND"),
+                                    required=True, key=key)
         g1 = st.slider(tr("lesson_2.gate_w1"), -2.0, 2.0, step=0.1, **links.widget("l2_g1", links.number(-2.0, 2.0, 0.1, 1.0)))
         g2 = st.slider(tr("lesson_2.gate_w2"), -2.0, 2.0, step=0.1, **links.widget("l2_g2", links.number(-2.0, 2.0, 0.1, 1.0)))
         g_theta = st.slider(tr("lesson_2.gate_theta"), -2.0, 3.0, step=0.1,

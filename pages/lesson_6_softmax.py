@@ -72,8 +72,8 @@ def cross_entropy_section(probs: np.ndarray, top: int) -> None:
     """③ one-hot labels and cross-entropy of ①'s prediction (the true class reruns only this)."""
     st.header(tr(T + "ce_header"))
     st.markdown(tr(T + "ce_text"))
-    true_class = st.radio(tr(T + "true_class"), list(range(10)), index=7, horizontal=True,
-                          key=links.linked("l6_true", links.choices(range(10), 7)))
+    true_class = st.radio(tr(T + "true_class"), list(range(10)), horizontal=True,
+                          **links.widget("l6_true", links.choices(range(10), 7), range(10)))
     target = sm.to_categorical(true_class, 10)
     loss = sm.cross_entropy(probs, target)
     st.latex(rf"\texttt{{to\_categorical({true_class}, 10)}} = [{', '.join(str(int(v)) for v in target)}]")

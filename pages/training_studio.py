@@ -273,7 +273,8 @@ def model_and_settings(busy: bool) -> None:
         model_key = links.linked(widget("key"), links.choices(REGISTRY))
         if st.session_state[model_key] != S["key"]:  # a link's model: its document settings, as choosing it does
             load(TrainConfig.document(st.session_state[model_key]))
-        st.selectbox(tr(T + "model"), list(REGISTRY), key=model_key, disabled=busy, format_func=model_names.get,
+        st.selectbox(tr(T + "model"), list(REGISTRY), list(REGISTRY).index(S["key"]), key=model_key, disabled=busy,
+                     format_func=model_names.get,
                      on_change=lambda: load(TrainConfig.document(st.session_state[wkey("key")])))
         key = S["key"]
         meta = pretrained_meta(key) or {}

@@ -78,11 +78,12 @@ def page(browser, app_url):
 
 
 @contextmanager
-def sliders_drawn_late(tab):
-    """Hold the sliders' script (Slider.<hash>.js, which the browser loads when a page first shows a
-    slider) until the block ends, as a busy classroom server sends it late: the sliders are not drawn."""
+def drawn_late(tab, *widgets: str):
+    """Hold the scripts of these widgets (``"Slider"`` → Slider.<hash>.js, which the browser loads when a
+    page first shows one) until the block ends, as a busy classroom server sends them late: not drawn yet."""
     held = []
-    tab.route("**/static/js/Slider.*.js", lambda route: held.append(route))
+    for widget in widgets:
+        tab.route(f"**/static/js/{widget}.*.js", lambda route: held.append(route))
     yield held
     for route in held:
         route.fallback()

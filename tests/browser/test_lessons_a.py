@@ -1,6 +1,6 @@
 """Lessons 0–3 in headless Chromium at 1280×720: reached through the app's links, in Japanese and
 English, with a slider moved by keyboard and the ○× network clicked and trained."""
-from tests.browser.conftest import assert_clean, choose_language, screenshot, sliders_drawn_late, wait_for_app
+from tests.browser.conftest import assert_clean, choose_language, screenshot, drawn_late, wait_for_app
 
 TITLES = {
     "lesson_0_mnist": ("0. MNISTを見る", "0. Meet the data (MNIST)"),
@@ -94,7 +94,7 @@ def test_lesson_2_keeps_the_documents_example_when_its_sliders_are_drawn_late(pa
     minimum (−3, −3, −3) instead of the document's example x = (1, 2, 3), θ = 5."""
     page.goto(page.app_url)
     wait_for_app(page)
-    with sliders_drawn_late(page) as held:
+    with drawn_late(page, "Slider") as held:
         page.locator("a[href$='lesson_2_perceptron']").first.click()
         page.get_by_role("heading", name=TITLES["lesson_2_perceptron"][0]).wait_for(timeout=60_000)
         wait_for_app(page)

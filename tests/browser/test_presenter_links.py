@@ -3,7 +3,7 @@ settings in a fresh browser (a second context: no shared session or storage), a 
 gets a toast and no traceback, and in presenter mode the → / ← keys step through the lessons."""
 from urllib.parse import parse_qs, urlparse
 
-from tests.browser.conftest import choose_language, new_tab, sliders_drawn_late, wait_for_app
+from tests.browser.conftest import choose_language, new_tab, drawn_late, wait_for_app
 
 # A page opened by its own address makes Streamlit's frontend probe /<page>/_stcore/health first
 # (404, see tests/browser/test_offline_tour.py): the only console error allowed here.
@@ -122,7 +122,7 @@ def test_a_link_keeps_its_values_when_the_sliders_are_drawn_late(browser, app_ur
     context, tab = new_tab(browser)
     tab.goto(app_url)
     wait_for_app(tab)
-    with sliders_drawn_late(tab) as held:
+    with drawn_late(tab, "Slider") as held:
         tab.goto(f"{app_url}/lesson_1_regression?l1_a=2&l1_n=30&l1_noise=0.5")
         wait_for_app(tab, timeout=180_000)
         assert held and tab.get_by_role("slider").count() == 0
@@ -131,5 +131,32 @@ def test_a_link_keeps_its_values_when_the_sliders_are_drawn_late(browser, app_ur
     tab.wait_for_timeout(1000)
     assert (slider_value(tab, "l1_a"), slider_value(tab, "l1_n"), slider_value(tab, "l1_noise")) == ("2", "30", "0.5")
     assert parse_qs(urlparse(tab.url).query)["l1_a"] == ["2"]
+    assert_clean(tab)
+    context.close()
+
+
+def test_a_links_radio_and_select_box_keep_their_choice_when_drawn_late(browser, app_url):
+    """Lesson 4 from a link with a 5×5 kernel and the vertical-edge preset: a slider moved before the radios'
+    and select boxes' scripts arrived once showed 3×3 and the first preset (the link still said 5 and
+    edge_vertical)."""
+    context, tab = new_tab(browser)
+    tab.goto(app_url)  # the home page first, as a student opens it
+    wait_for_app(tab)
+    with drawn_late(tab, "Radio", "Selectbox") as held:
+        tab.goto(f"{app_url}/lesson_4_convolution?l4_k=5&l4_preset=edge_vertical&l4_stride=2")
+        wait_for_app(tab, timeout=180_000)
+        assert held and tab.get_by_role("radio").count() == 0
+        padding = tab.locator(".st-key-l4_padding").get_by_role("slider")
+        padding.focus()
+        padding.press("ArrowRight")
+        wait_for_app(tab)
+    kernel = tab.locator(".st-key-l4_k").get_by_role("radio", name="5×5")
+    kernel.wait_for(timeout=30_000)
+    tab.wait_for_timeout(1000)
+    assert kernel.is_checked()
+    preset = tab.locator("[class*='st-key-l4_preset'] input")  # the select box shows its choice as the input's value
+    preset.wait_for(timeout=30_000)
+    assert preset.input_value() == "縦の縁（右 − 左）"  # drawn late, it showed 恒等（そのまま）, the first preset
+    assert parse_qs(urlparse(tab.url).query)["l4_padding"] == ["1"]
     assert_clean(tab)
     context.close()

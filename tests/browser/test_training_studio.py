@@ -5,7 +5,7 @@ document settings, cut down to one epoch of 3,000 images (22 updates) so that CI
 """
 import time
 
-from tests.browser.conftest import assert_clean, choose_language, screenshot, sliders_drawn_late, wait_for_app
+from tests.browser.conftest import assert_clean, choose_language, screenshot, drawn_late, wait_for_app
 
 PROGRESS = "[data-testid='stProgress'] [role='progressbar']"
 
@@ -89,7 +89,7 @@ def test_a_switch_flipped_at_once_keeps_the_settings(page):
     the live rate of the run."""
     page.goto(page.app_url)
     wait_for_app(page)
-    with sliders_drawn_late(page) as held:
+    with drawn_late(page, "Slider") as held:
         page.locator("a[href$='training_studio']").first.click()
         page.get_by_role("heading", name="トレーニングスタジオ").wait_for(timeout=60_000)
         wait_for_app(page)
