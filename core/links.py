@@ -32,6 +32,7 @@ class Check:
     parse: Callable[[str], Any]
     show: Callable[[Any], str] = str
     default: Any = None
+    options: tuple = ()  # ``choices``' options, in order (a radio's or select box's index comes from them)
 
 
 def choices(options, default=None) -> Check:
@@ -48,7 +49,7 @@ def choices(options, default=None) -> Check:
             if option == typed:
                 return option
         raise ValueError(raw)
-    return Check(parse, str, default)
+    return Check(parse, str, default, tuple(options))
 
 
 def number(low: float, high: float, step: float | None = None, default=None) -> Check:
@@ -110,18 +111,17 @@ def linked(key: str, check: Check) -> str:
     return key
 
 
-def widget(key: str, check: Check, options=None) -> dict[str, Any]:
-    """``key=`` and ``value=`` of a slider, select slider or number input kept in the URL (with ``options``:
-    ``key=`` and ``index=`` of a radio or select box): ``linked`` and the value the server holds for it (a
-    link's, the student's), else ``check.default``. A widget first drawn after a rerun (its script loads
-    on demand, late on a busy server) shows the value it was given, and the next click sends that back:
-    given only its key, a link's values would fall back to the defaults."""
+def widget(key: str, check: Check, index: bool = False) -> dict[str, Any]:
+    """``key=`` and ``value=`` of a slider, select slider, number input or checkbox kept in the URL (with
+    ``index``: ``key=`` and ``index=`` of a radio or select box, from ``choices``' options): ``linked`` and
+    the value the server holds for it (a link's, the student's), else ``check.default``. A widget first
+    drawn after a rerun (its script loads on demand, late on a busy server) shows the value it was given,
+    and the next click sends that back: given only its key, a link's values would fall back to the defaults."""
     key = linked(key, check)
     value = st.session_state.get(key, check.default)
-    if options is None:
+    if not index:
         return {"key": key, "value": value}
-    options = list(options)
-    return {"key": key, "index": options.index(value) if value in options else 0}
+    return {"key": key, "index": check.options.index(value) if value in check.options else 0}
 
 
 def tell_rejected() -> None:

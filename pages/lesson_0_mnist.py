@@ -45,11 +45,11 @@ def one_image(mnist) -> None:
     with controls:
         # Option labels stay the same in both languages, so a language switch keeps the selection.
         split = st.radio(tr("lesson_0.split"), ["train", "test"], horizontal=True,
-                         **links.widget("l0_split", links.choices(["train", "test"], "train"), ["train", "test"]),
+                         **links.widget("l0_split", links.choices(["train", "test"], "train"), index=True),
                          format_func=lambda name: f"x_{name}")
         images, labels = (mnist.x_train, mnist.y_train) if split == "train" else (mnist.x_test, mnist.y_test)
         digit = st.selectbox(tr("lesson_0.digit_filter"), [None, *range(10)],
-                             **links.widget("l0_digit", links.choices([None, *range(10)], None), [None, *range(10)]),
+                             **links.widget("l0_digit", links.choices([None, *range(10)], None), index=True),
                              format_func=lambda d: "0–9" if d is None else str(d))
         members = mnist_view.indices_of(labels, digit)
         position_key = links.linked("l0_position", links.number(0, 59_999, default=0))

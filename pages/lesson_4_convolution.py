@@ -50,7 +50,7 @@ def choose_image(grid_area) -> tuple[np.ndarray, str]:
         drawing = None
     sources = (["canvas"] if drawing is not None else []) + ["mnist", "grid"]
     source = st.radio(tr(T + "source"), sources, format_func=names(T + "source_", sources),
-                      horizontal=True, **links.widget(lang_key("l4_source", sources[0]), links.choices(sources), sources))
+                      horizontal=True, **links.widget(lang_key("l4_source", sources[0]), links.choices(sources), index=True))
     if source == "grid":
         st.caption(tr(T + "grid_help"))
         with grid_area:
@@ -72,7 +72,7 @@ def choose_image(grid_area) -> tuple[np.ndarray, str]:
         image, caption = np.asarray(drawing, dtype=float), tr(T + "source_canvas")
     raw = st.radio(tr(T + "scale"), [False, True], format_func=names(T + "scale_", [False, True]),
                    horizontal=True,
-                   **links.widget(lang_key("l4_scale", False), links.choices([False, True], False), [False, True]))
+                   **links.widget(lang_key("l4_scale", False), links.choices([False, True], False), index=True))
     return (np.round(image * 255.0) if raw else image), caption
 
 
@@ -161,9 +161,9 @@ def convolution_section(image: np.ndarray, kernel_area, size_area, settings) -> 
     ``settings``, folded in presenter mode) and the window: these widgets rerun only this section."""
     with kernel_area:
         k = st.radio(tr(T + "kernel_size"), [3, 5], format_func=lambda s: f"{s}×{s}", horizontal=True,
-                     **links.widget("l4_k", links.choices([3, 5], 3), [3, 5]))
+                     **links.widget("l4_k", links.choices([3, 5], 3), index=True))
         name = st.selectbox(tr(T + "preset"), list(conv.PRESETS), format_func=names(T + "kernel_", conv.PRESETS),
-                            **links.widget(lang_key("l4_preset", "edge_horizontal"), links.choices(conv.PRESETS), conv.PRESETS))
+                            **links.widget(lang_key("l4_preset", "edge_horizontal"), links.choices(conv.PRESETS), index=True))
         st.caption(tr(T + "kernel_help"))
         edited = st.data_editor(pd.DataFrame(conv.preset(name, k), columns=[str(c) for c in range(k)]),
                                 key=f"l4_kernel_{k}_{name}")

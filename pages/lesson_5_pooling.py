@@ -98,7 +98,7 @@ def real_section(mode: str, size: int, stride: int) -> None:
         image, caption = choose_digit()
     with kernel_pick:
         name = st.selectbox(tr(T + "kernel"), list(conv.PRESETS), format_func=names("lesson_4.kernel_", conv.PRESETS),
-                            **links.widget(lang_key("l5_kernel", "edge_vertical"), links.choices(conv.PRESETS), conv.PRESETS))
+                            **links.widget(lang_key("l5_kernel", "edge_vertical"), links.choices(conv.PRESETS), index=True))
         st.caption(tr(T + "settings_reused", mode=tr(T + f"mode_{mode}"), size=size, stride=stride))
     feature = conv.relu(conv.conv2d(image, conv.preset(name, 3)))
     pooled = pooling.pool2d(feature, size, stride, mode)
@@ -206,11 +206,11 @@ def pooling_sections() -> None:
     with controls:
         mode = st.radio(tr(T + "mode"), ["max", "average"], format_func=names(T + "mode_", ["max", "average"]),
                         horizontal=True,
-                        **links.widget(lang_key("l5_mode", "max"), links.choices(["max", "average"], "max"), ["max", "average"]))
+                        **links.widget(lang_key("l5_mode", "max"), links.choices(["max", "average"], "max"), index=True))
         size = st.radio(tr(T + "size"), [2, 3], format_func=lambda s: f"{s}×{s}", horizontal=True,
-                        **links.widget("l5_size", links.choices([2, 3], 2), [2, 3]))
+                        **links.widget("l5_size", links.choices([2, 3], 2), index=True))
         stride = st.radio(tr(T + "stride"), [1, 2, 3], horizontal=True,
-                          **links.widget("l5_stride", links.choices([1, 2, 3], 2), [1, 2, 3]))
+                          **links.widget("l5_stride", links.choices([1, 2, 3], 2), index=True))
         st.caption(tr(T + "edit_help"))
         table = st.data_editor(pd.DataFrame(pooling.DOC_EXAMPLE, columns=[str(c) for c in range(4)]),
                                hide_index=True, key="l5_table")

@@ -73,7 +73,7 @@ def cross_entropy_section(probs: np.ndarray, top: int) -> None:
     st.header(tr(T + "ce_header"))
     st.markdown(tr(T + "ce_text"))
     true_class = st.radio(tr(T + "true_class"), list(range(10)), horizontal=True,
-                          **links.widget("l6_true", links.choices(range(10), 7), range(10)))
+                          **links.widget("l6_true", links.choices(range(10), 7), index=True))
     target = sm.to_categorical(true_class, 10)
     loss = sm.cross_entropy(probs, target)
     st.latex(rf"\texttt{{to\_categorical({true_class}, 10)}} = [{', '.join(str(int(v)) for v in target)}]")

@@ -71,7 +71,7 @@ def curve_section() -> None:
     with controls:
         curve = st.radio(tr(T + "curve"), list(gd.CURVES), format_func=names(T + "curve_", gd.CURVES),
                          horizontal=True,
-                         **links.widget(lang_key("l7_curve", "bowl"), links.choices(gd.CURVES, "bowl"), gd.CURVES))
+                         **links.widget(lang_key("l7_curve", "bowl"), links.choices(gd.CURVES, "bowl"), index=True))
         low, high = gd.CURVE_RANGES[curve]
         x0 = st.slider(tr(T + "start_x"), low, high, step=0.1,
                        **links.widget(f"l7_x0_{curve}", links.number(low, high, 0.1, STARTS[curve])))

@@ -150,3 +150,25 @@ def test_a_bad_studio_link_keeps_the_defaults():
     at = open_link("pages/training_studio.py", _studio_key="resnet50", _studio_epochs="7")
     assert at.selectbox(key="_studio_key__ja").value == "colab_cnn"
     assert at.session_state["studio_settings"]["epochs"] == 15  # 004's document setting
+
+
+def widget_kwargs_app():
+    """links.widget for a slider and a radio, printed instead of drawn."""
+    import streamlit as st
+
+    from core import links
+
+    st.text(repr(links.widget("t_rate", links.number(0.0, 1.0, 0.1, 0.3))))
+    st.text(repr(links.widget("t_k", links.choices([3, 5, 7], 3), index=True)))
+
+
+def test_widget_gives_the_value_the_server_holds_with_the_key():
+    """A widget drawn late in the browser shows the value it is given: a link's value, else the default."""
+    at = AppTest.from_function(widget_kwargs_app)
+    at.run()
+    assert [t.value for t in at.text] == ["{'key': 't_rate', 'value': 0.3}", "{'key': 't_k', 'index': 0}"]
+    at = AppTest.from_function(widget_kwargs_app)
+    at.query_params["t_rate"] = "0.7"
+    at.query_params["t_k"] = "7"
+    at.run()
+    assert [t.value for t in at.text] == ["{'key': 't_rate', 'value': 0.7}", "{'key': 't_k', 'index': 2}"]
